@@ -1,0 +1,32 @@
+# newsledger: `make run` builds the warehouse from the inbox, `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test ui lint bench clean
+
+$(INSTALLED): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "newsledger needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(INSTALLED)
+	$(PY) -m orchestration.cli run
+
+test: $(INSTALLED)
+	$(PY) -m pytest
+
+ui: $(INSTALLED)
+	$(PY) -c "from orchestration.project import prepare_dbt_manifest; prepare_dbt_manifest()"
+	$(VENV)/bin/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check extract expectations orchestration tests
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

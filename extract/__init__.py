@@ -1,0 +1,1 @@
+"""Pure extraction: files in, records out. No Dagster, no database."""

@@ -1,0 +1,1 @@
+"""Dagster wiring: thin assets over `extract/`, dbt and the GX suites in `expectations/`."""

@@ -1,0 +1,53 @@
+"""Great Expectations suites from `expectations/` as blocking asset checks, one per table."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets import POOL
+from orchestration.warehouse import Warehouse
+
+CHECKED_TABLES = (
+    "raw.articles",
+    "nlp.sentences",
+    "nlp.entity_mentions",
+    "nlp.quotes",
+    "nlp.event_mentions",
+    "nlp.quantities",
+    "marts.articles",
+    "marts.sources",
+    "marts.actors",
+    "marts.claims",
+    "marts.events",
+)
+
+
+def great_expectations_check(table: str) -> dg.AssetChecksDefinition:
+    """A check that validates `table` with its suite; critical failures block downstream."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey(table.split(".")),
+        name="great_expectations",
+        description=f"The Great Expectations suite for {table}: content and distributions. "
+        "Critical expectations block downstream assets; warnings are reported.",
+        blocking=True,
+        pool=POOL,
+    )
+    def check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        from expectations import validate_table
+
+        validation = validate_table(table, warehouse.frame(table))
+        return dg.AssetCheckResult(
+            passed=validation.success,
+            severity=(
+                dg.AssetCheckSeverity.ERROR
+                if validation.blocking_failed
+                else dg.AssetCheckSeverity.WARN
+            ),
+            metadata=validation.as_metadata(),
+        )
+
+    return check
+
+
+GREAT_EXPECTATIONS_CHECKS = [great_expectations_check(table) for table in CHECKED_TABLES]

@@ -1,0 +1,56 @@
+"""The dbt project as Dagster assets: models keyed [schema, model], sources keyed [source, table]."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.assets import POOL
+from orchestration.project import DBT_PROJECT
+from orchestration.warehouse import Warehouse
+
+DBT_PROJECT.prepare_if_dev()
+
+# dbt's profiles.yml reads the build database path from this variable.
+BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Asset keys equal dbt relation names, so Python assets and dbt sources meet in one graph."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            schema = dbt_resource_props["config"].get("schema") or "main"
+            return dg.AssetKey([schema, dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return "warehouse"
+
+
+TRANSLATOR = LayeredTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+)
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    pool=POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
+    os.environ[BUILD_DATABASE_ENV] = warehouse.path
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,40 @@
+"""The one Definitions object: assets, checks, job, schedule, sensor and resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets import inbox_scan, nlp_tags, published
+from orchestration.automation import inbox_sensor, refresh_job, refresh_schedule
+from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
+from orchestration.dbt import dbt_models
+from orchestration.project import DBT_PROJECT
+from orchestration.resources import Inbox, NlpPipeline
+from orchestration.settings import Settings
+from orchestration.warehouse import Warehouse
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[inbox_scan, nlp_tags, dbt_models, published],
+        asset_checks=GREAT_EXPECTATIONS_CHECKS,
+        jobs=[refresh_job],
+        schedules=[refresh_schedule(settings.refresh_cron)],
+        sensors=[inbox_sensor(settings.inbox)],
+        resources={
+            "inbox": Inbox(path=str(settings.inbox), max_file_bytes=settings.max_file_bytes),
+            "warehouse": Warehouse(
+                path=str(settings.build_database), published_path=str(settings.warehouse)
+            ),
+            "nlp": NlpPipeline(
+                model=settings.spacy_model,
+                batch_size=settings.nlp_batch_size,
+                processes=settings.nlp_processes,
+            ),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

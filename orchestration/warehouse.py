@@ -1,0 +1,235 @@
+"""The DuckDB warehouse: the only Python that opens it.
+
+Python assets write `raw.*` and `nlp.*` of the build database; dbt builds the other schemas in
+the same file; `publish` copies it to the path analysts open. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import time
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from extract.nlp import ArticleTags, ArticleText
+from extract.records import (
+    Article,
+    Document,
+    EntityMention,
+    EventMention,
+    Quantity,
+    Quote,
+    Sentence,
+    columns,
+)
+
+RAW_TABLES: dict[str, type] = {"raw.documents": Document, "raw.articles": Article}
+NLP_TABLES: dict[str, type] = {
+    "nlp.sentences": Sentence,
+    "nlp.entity_mentions": EntityMention,
+    "nlp.quotes": Quote,
+    "nlp.event_mentions": EventMention,
+    "nlp.quantities": Quantity,
+}
+TAG_FIELDS = {
+    "nlp.sentences": "sentences",
+    "nlp.entity_mentions": "mentions",
+    "nlp.quotes": "quotes",
+    "nlp.event_mentions": "events",
+    "nlp.quantities": "quantities",
+}
+TAGGED_TABLE_DDL = (
+    "create table if not exists nlp.tagged_articles ("
+    "article_id varchar primary key, tagger_version varchar not null, tagged_at timestamp not null)"
+)
+_SQL_TYPES = {str: "varchar", int: "bigint", float: "double", bool: "boolean",
+              dt.date: "date", dt.datetime: "timestamp"}
+_LOCK_RETRY_SECONDS = (0.2, 0.5, 1, 2, 4, 8, 15)
+
+
+class WarehouseLockedError(RuntimeError):
+    """Another process holds the build database."""
+
+
+def table_ddl(table: str, record_type: type) -> str:
+    """`create table if not exists` for a record type; tuple fields become VARCHAR[]."""
+    hints = typing.get_type_hints(record_type)
+    cols = ", ".join(
+        f"{field.name} {_sql_type(hints[field.name])}" for field in dataclasses.fields(record_type)
+    )
+    return f"create table if not exists {table} ({cols})"
+
+
+def _sql_type(hint: object) -> str:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return _sql_type(args[0])
+    if typing.get_origin(hint) is tuple:
+        return f"{_sql_type(args[0])}[]"
+    return _SQL_TYPES[hint]
+
+
+def _frame(records: Sequence[object], record_type: type) -> pd.DataFrame:
+    names = columns(record_type)
+    rows = [[list(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(r)] for r in records]
+    return pd.DataFrame(rows, columns=names, dtype=object)
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The build database and the published copy beside it."""
+
+    path: str
+    published_path: str
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that waits out another process's lock with backoff before giving up."""
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        for attempt, pause in enumerate((*_LOCK_RETRY_SECONDS, None)):
+            try:
+                conn = duckdb.connect(self.path, read_only=read_only)
+                break
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise
+                if pause is None:
+                    raise WarehouseLockedError(
+                        f"{self.path} is locked by another process after {attempt} retries: "
+                        "close other connections to the build database (analysts should open "
+                        f"the published copy {self.published_path})"
+                    ) from error
+                time.sleep(pause)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.connect() as conn:
+            conn.execute("begin transaction")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            conn.execute("commit")
+
+    def ensure_tables(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("create schema if not exists raw")
+            conn.execute("create schema if not exists nlp")
+            for table, record_type in {**RAW_TABLES, **NLP_TABLES}.items():
+                conn.execute(table_ddl(table, record_type))
+            conn.execute(TAGGED_TABLE_DDL)
+
+    def replace_inbox(self, documents: Sequence[Document], articles: Sequence[Article]) -> None:
+        """Make raw.documents and raw.articles exactly this scan of the inbox, atomically."""
+        self.ensure_tables()
+        with self.transaction() as conn:
+            for table, records, record_type in (
+                ("raw.documents", documents, Document),
+                ("raw.articles", articles, Article),
+            ):
+                conn.execute(f"delete from {table}")
+                _insert(conn, table, records, record_type)
+
+    def forget_stale_tags(self, tagger_version: str) -> int:
+        """Drop tags of articles gone from raw.articles, now duplicates, or tagged by other code."""
+        self.ensure_tables()
+        with self.transaction() as conn:
+            stale = [
+                row[0]
+                for row in conn.execute(
+                    "select t.article_id from nlp.tagged_articles as t "
+                    "left join raw.articles as a "
+                    "on a.article_id = t.article_id and a.duplicate_of is null "
+                    "where a.article_id is null or t.tagger_version <> ?",
+                    [tagger_version],
+                ).fetchall()
+            ]
+            _delete_tags(conn, stale)
+        return len(stale)
+
+    def untagged_article_ids(self) -> list[str]:
+        """Originals (not duplicates) that have no tags yet, in a stable order."""
+        with self.connect(read_only=False) as conn:
+            return [
+                row[0]
+                for row in conn.execute(
+                    "select article_id from raw.articles where duplicate_of is null "
+                    "and article_id not in (select article_id from nlp.tagged_articles) "
+                    "order by source_file, story_index"
+                ).fetchall()
+            ]
+
+    def article_texts(self, article_ids: Sequence[str]) -> list[ArticleText]:
+        with self.connect() as conn:
+            rows = conn.execute(
+                "select article_id, body, published_date from raw.articles "
+                "where list_contains(?, article_id) order by source_file, story_index",
+                [list(article_ids)],
+            ).fetchall()
+        return [ArticleText(article_id=r[0], body=r[1], published_date=r[2]) for r in rows]
+
+    def write_tags(self, tagged: Iterable[ArticleTags], tagger_version: str) -> dict[str, int]:
+        """Replace the tags of these articles in every nlp table in one transaction."""
+        tagged = list(tagged)
+        counts = dict.fromkeys(NLP_TABLES, 0)
+        with self.transaction() as conn:
+            _delete_tags(conn, [t.article_id for t in tagged])
+            for table, record_type in NLP_TABLES.items():
+                records = [r for t in tagged for r in getattr(t, TAG_FIELDS[table])]
+                _insert(conn, table, records, record_type)
+                counts[table] = len(records)
+            conn.executemany(
+                "insert into nlp.tagged_articles values (?, ?, ?)",
+                [(t.article_id, tagger_version, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+                 for t in tagged],
+            )
+        return counts
+
+    def row_counts(self, tables: Iterable[str]) -> dict[str, int]:
+        with self.connect() as conn:
+            return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+
+    def frame(self, table: str) -> pd.DataFrame:
+        with self.connect() as conn:
+            return conn.execute(f"select * from {table}").df()
+
+    def publish(self) -> Path:
+        """Copy the build database to the published path and swap it in atomically."""
+        published = Path(self.published_path)
+        published.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as conn:
+            conn.execute("checkpoint")
+            staging = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+            shutil.copyfile(self.path, staging)
+        os.replace(staging, published)
+        return published
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
+            record_type: type) -> None:
+    if not records:
+        return
+    frame = _frame(records, record_type)  # noqa: F841 - read by DuckDB's replacement scan
+    names = ", ".join(columns(record_type))
+    conn.execute(f"insert into {table} ({names}) select {names} from frame")
+
+
+def _delete_tags(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    if not article_ids:
+        return
+    for table in (*NLP_TABLES, "nlp.tagged_articles"):
+        conn.execute(f"delete from {table} where list_contains(?, article_id)", [list(article_ids)])

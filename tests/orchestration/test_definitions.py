@@ -1,0 +1,93 @@
+"""The Definitions load, form one connected graph from files to marts, and match the snapshot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.automation import inbox_state
+from orchestration.definitions import build_definitions
+from orchestration.settings import Settings
+
+SNAPSHOT = Path(__file__).with_name("asset_graph.txt")
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory) -> dg.Definitions:
+    root = tmp_path_factory.mktemp("defs")
+    return build_definitions(Settings(warehouse=root / "warehouse.duckdb", inbox=root))
+
+
+def asset_graph_lines(defs: dg.Definitions) -> list[str]:
+    graph = defs.resolve_asset_graph()
+    lines = []
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        parents = sorted(p.to_user_string() for p in node.parent_keys)
+        checks = sorted(c.name for c in node.check_keys)
+        lines.append(
+            f"{key.to_user_string()} [{node.group_name}] <- {', '.join(parents) or '-'}"
+            + (f"  checks: {', '.join(checks)}" if checks else "")
+        )
+    return lines
+
+
+def test_definitions_validate(defs) -> None:
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_asset_graph_matches_the_snapshot(defs) -> None:
+    lines = asset_graph_lines(defs)
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text("\n".join(lines) + "\n")
+    assert lines == SNAPSHOT.read_text().splitlines(), (
+        "the asset graph changed: review it, then rerun with UPDATE_SNAPSHOTS=1"
+    )
+
+
+def test_every_mart_descends_from_the_inbox_scan(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    for mart in ("articles", "sources", "actors", "claims", "events", "quantities"):
+        ancestors = graph.get_ancestor_asset_keys(dg.AssetKey(["marts", mart]))
+        assert dg.AssetKey(["raw", "articles"]) in ancestors, mart
+    published_ancestors = graph.get_ancestor_asset_keys(dg.AssetKey(["warehouse", "published"]))
+    assert dg.AssetKey(["nlp", "quotes"]) in published_ancestors
+
+
+def test_every_writer_shares_the_warehouse_pool(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_materializable:
+            assert node.pools == {"warehouse"}, key
+
+
+def test_the_schedule_and_sensor_start_running(defs) -> None:
+    schedule = defs.resolve_schedule_def("refresh_schedule")
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert schedule.job_name == sensor.job_name == "refresh"
+
+
+def test_the_sensor_requests_a_run_only_when_the_inbox_changes(tmp_path: Path) -> None:
+    defs = build_definitions(Settings(warehouse=tmp_path / "w.duckdb", inbox=tmp_path))
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    (tmp_path / "a.txt").write_text("One story.")
+    first = sensor.evaluate_tick(dg.build_sensor_context())
+    assert len(first.run_requests) == 1
+    cursor = first.cursor
+    unchanged = sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    assert unchanged.run_requests == [] and unchanged.cursor in (None, cursor)
+    (tmp_path / "b.txt").write_text("Another story.")
+    changed = sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    assert len(changed.run_requests) == 1
+
+
+def test_the_inbox_state_skips_hidden_files(tmp_path: Path) -> None:
+    (tmp_path / ".DS_Store").write_text("x")
+    (tmp_path / "story.txt").write_text("x")
+    assert list(inbox_state(tmp_path)) == ["story.txt"]
