@@ -1,6 +1,7 @@
 {#- Actor mentions with the key of the real-world actor they belong to. Reference names win;
-    across articles a bare surname joins the one full name that ends with it, and spelling
-    variants of a full name (same first name, near-identical rest) join the commoner form. -#}
+    across articles a bare surname joins the one full name that ends with it (unless a full name
+    of its own article contains it, which makes it ambiguous), and spelling variants of a full
+    name (same first name, near-identical rest) join the commoner form. -#}
 with
 
 mentions as (
@@ -41,6 +42,12 @@ surname_merges as (
     having count(*) = 1
 ),
 
+full_name_tokens as (
+    select distinct article_id, unnest(string_split(name_key, ' ')) as token,
+    from referenced
+    where reference_key is null and entity_type = 'person' and contains(name_key, ' ')
+),
+
 variant_merges as (
     select
         variant.name_key,
@@ -67,7 +74,7 @@ final as (
         coalesce(
             referenced.reference_key,
             variant_merges.merged_key,
-            surname_merges.merged_key,
+            case when full_name_tokens.token is null then surname_merges.merged_key end,
             referenced.name_key
         ) as actor_key,
         referenced.reference_name,
@@ -75,6 +82,9 @@ final as (
     from referenced
     left join surname_merges on referenced.name_key = surname_merges.name_key
     left join variant_merges on referenced.name_key = variant_merges.name_key
+    left join full_name_tokens
+        on referenced.article_id = full_name_tokens.article_id
+        and referenced.name_key = full_name_tokens.token
 )
 
 select * from final
