@@ -1,7 +1,5 @@
 """Python assets: the inbox scan, the NLP tag tables, and publishing the warehouse."""
 
-from __future__ import annotations
-
 import itertools
 import time
 from collections.abc import Callable

@@ -1,7 +1,5 @@
 """The refresh job, its schedule, and the sensor that watches the inbox."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 import os

@@ -1,7 +1,5 @@
 """Great Expectations suites from `expectations/` as blocking asset checks, one per table."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.assets import POOL

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-
 from orchestration.assets import inbox_scan, nlp_tags, published
 from orchestration.automation import inbox_sensor, refresh_job, refresh_schedule
 from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
 from orchestration.dbt import dbt_models
-from orchestration.project import DBT_PROJECT
+from orchestration.project import dbt_resource
 from orchestration.resources import Inbox, NlpPipeline
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
@@ -32,7 +30,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 batch_size=settings.nlp_batch_size,
                 processes=settings.nlp_processes,
             ),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+            "dbt": dbt_resource(),
         },
     )
 
