@@ -1,6 +1,5 @@
 """Python assets: the inbox scan, the NLP tag tables, and publishing the warehouse."""
 
-import itertools
 import time
 from collections.abc import Callable
 
@@ -110,8 +109,8 @@ def tag_new_articles(
     log(f"tagging {len(pending)} articles with {version}")
     added = dict.fromkeys(NLP_TABLES, 0)
     started, done = time.monotonic(), 0
-    batches = itertools.batched(pending, nlp.batch_size * 4)
-    for batch in batches:
+    step = nlp.batch_size * 4
+    for batch in (pending[i : i + step] for i in range(0, len(pending), step)):
         tagged = list(nlp.tag(warehouse.article_texts(batch)))
         for table, n in warehouse.write_tags(tagged, version).items():
             added[table] += n

@@ -42,7 +42,10 @@ def great_expectations_check(table: str) -> dg.AssetChecksDefinition:
                 if validation.blocking_failed
                 else dg.AssetCheckSeverity.WARN
             ),
-            metadata=validation.as_metadata(),
+            metadata={
+                name: dg.MetadataValue.md(value) if name == "failures" else value
+                for name, value in validation.as_metadata().items()
+            },
         )
 
     return check

@@ -41,12 +41,19 @@ class RunSummary:
 def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
     """Run the refresh job in this process against `settings` and summarize it."""
     from orchestration.project import prepare_dbt_manifest
+    from orchestration.recovery import fail_dead_runs
 
+    for run_id in fail_dead_runs(instance):
+        print(f"marked run {run_id} failed: its process is gone; its writer slot is free again")
     prepare_dbt_manifest()
     from orchestration.definitions import build_definitions
 
     job = build_definitions(settings).resolve_job_def("refresh")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
     checks: Counter = Counter()
     failed_checks = []
     for evaluation in result.get_asset_check_evaluations():

@@ -1,0 +1,42 @@
+"""Runs whose process died (killed, out of memory, machine restarted) must not hold the pool."""
+
+import os
+
+import dagster as dg
+from dagster._core.events import DagsterEventType
+
+UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+
+
+def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Marks unfinished runs of this machine whose process is gone as failed and frees their
+    writer-pool slots; returns their run ids."""
+    recovered = []
+    for record in instance.get_run_records(filters=dg.RunsFilter(statuses=UNFINISHED)):
+        run = record.dagster_run
+        pid = _run_pid(instance, run.run_id)
+        if pid is None or _process_exists(pid):
+            continue
+        instance.report_run_failed(run, f"the process of this run (pid {pid}) is gone")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+    return recovered
+
+
+def _run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
+    starts = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_START, limit=1)
+    for record in starts.records:
+        event = record.event_log_entry.dagster_event
+        if event is not None and event.pid is not None:
+            return event.pid
+    return None
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
