@@ -1,0 +1,10 @@
+"""Great Expectations suites for newsledger's tables, run as Dagster asset checks.
+
+Pure Python: no Dagster, no DuckDB. The checks read a table into a pandas DataFrame and call
+`validate_table`; GX itself is imported only when a suite is built or run.
+"""
+
+from expectations.suites import TABLES
+from expectations.validation import Failure, Validation, validate_table
+
+__all__ = ["TABLES", "Failure", "Validation", "validate_table"]

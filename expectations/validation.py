@@ -1,0 +1,259 @@
+"""Validate one table's frame against its suite and shape the result for an asset check.
+
+GX runs with an ephemeral, in-memory context over a pandas DataFrame (GX 1.24 has no DuckDB
+datasource): a fresh context per call, which costs milliseconds once GX is imported and shares
+no state between concurrent checks. Nothing is written to disk, no usage statistics are sent
+and no progress bars are drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from expectations.suites import CRITICAL, SUITES, TABLES, WARNING, Suite
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.expectations import Expectation
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before any GX import: no usage stats
+
+MAX_EXAMPLES = 3
+MAX_EXAMPLE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed expectation."""
+
+    expectation: str  # GX expectation type, e.g. expect_column_values_to_be_in_set
+    column: str | None  # column(s) it reads; None for table-level expectations
+    severity: str  # critical | warning
+    summary: str  # observed value, or how many rows were unexpected
+    examples: tuple[str, ...] = ()  # a few unexpected values, shortened
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of one table's suite."""
+
+    table: str
+    success: bool  # no expectation failed
+    blocking_failed: bool  # a critical expectation failed: block downstream
+    evaluated: int
+    failures: tuple[Failure, ...]
+
+    def as_metadata(self) -> dict[str, str | int | float]:
+        """Plain values for asset-check metadata; `failures` is a Markdown table."""
+        critical = sum(f.severity == CRITICAL for f in self.failures)
+        passed = self.evaluated - len(self.failures)
+        return {
+            "table": self.table,
+            "evaluated": self.evaluated,
+            "passed": passed,
+            "failed_critical": critical,
+            "failed_warning": len(self.failures) - critical,
+            "success_percent": round(100.0 * passed / self.evaluated, 1)
+            if self.evaluated
+            else 100.0,
+            "failures": failures_markdown(self.failures),
+        }
+
+
+def validate_table(table: str, frame: pd.DataFrame) -> Validation:
+    """Validate `frame`, the rows of `table`, against that table's suite."""
+    if table not in SUITES:
+        raise ValueError(
+            f"no expectation suite for {table!r}; suites exist for {', '.join(TABLES)}"
+        )
+    suite = SUITES[table]()
+    expectations = suite.expectations if len(frame) else _defined_when_empty(suite.expectations)
+    result = _run(suite.table, expectations, prepared(frame, suite))
+    return _shape(table, result)
+
+
+def prepared(frame: pd.DataFrame, suite: Suite) -> pd.DataFrame:
+    """A copy of `frame` ready for GX: dates as datetime64, the suite's computed columns added.
+
+    DuckDB hands DATE columns back as datetime64, but a frame built in Python holds
+    `datetime.date` objects, which pandas refuses to compare with the suites' `pd.Timestamp`
+    bounds. A rule that cannot be computed (a column it reads is missing or holds the wrong type)
+    is left out: its expectation then fails on the missing computed column, beside the critical
+    check that names the real problem.
+    """
+    import pandas as pd
+
+    frame = frame.copy()
+    for column in frame.columns:
+        if not pd.api.types.is_object_dtype(frame[column]):
+            continue
+        values = frame[column].dropna()
+        if len(values) and all(_is_plain_date(v) for v in values):
+            frame[column] = pd.to_datetime(frame[column])
+    for name, rule in suite.computed.items():
+        try:
+            frame[name] = rule(frame)
+        except Exception:  # a column missing or of the wrong type: GX reports it
+            continue
+    return frame
+
+
+def _is_plain_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _defined_when_empty(expectations: tuple[Expectation, ...]) -> tuple[Expectation, ...]:
+    """Drop column aggregates (a mean, ...): undefined on no rows, where GX fails them.
+
+    The row-count expectation already reports an empty table, with its own severity.
+    """
+    from great_expectations.expectations.expectation import ColumnAggregateExpectation
+
+    return tuple(e for e in expectations if not isinstance(e, ColumnAggregateExpectation))
+
+
+def _context() -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _run(
+    table: str, expectations: tuple[Expectation, ...], frame: pd.DataFrame
+) -> ExpectationSuiteValidationResult:
+    import great_expectations as gx
+
+    context = _context()
+    source = context.data_sources.add_pandas(f"newsledger-{uuid.uuid4().hex[:8]}")
+    batch_definition = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
+        "whole table"
+    )
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    gx_suite = gx.ExpectationSuite(name=table, expectations=list(expectations))
+    return batch.validate(
+        gx_suite,
+        result_format={"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES * 4},
+    )
+
+
+def _shape(table: str, result: ExpectationSuiteValidationResult) -> Validation:
+    failures = [_failure(r) for r in result.results if not r.success]
+    failures.sort(key=lambda f: (f.severity != CRITICAL, f.column or "", f.expectation))
+    return Validation(
+        table=table,
+        success=not failures,
+        blocking_failed=any(f.severity == CRITICAL for f in failures),
+        evaluated=len(result.results),
+        failures=tuple(failures),
+    )
+
+
+def _failure(result: ExpectationValidationResult) -> Failure:
+    config = result.expectation_config
+    severity = (config.meta or {}).get("severity", CRITICAL)
+    if severity not in (CRITICAL, WARNING):
+        severity = CRITICAL
+    return Failure(
+        expectation=config.type,
+        column=_columns_of(config.kwargs),
+        severity=severity,
+        summary=_summary(result),
+        examples=_examples(result.result or {}),
+    )
+
+
+def _columns_of(kwargs: dict[str, Any]) -> str | None:
+    if "column" in kwargs:
+        return str(kwargs["column"])
+    if "column_A" in kwargs:
+        return f"{kwargs['column_A']}, {kwargs['column_B']}"
+    if "column_list" in kwargs:
+        return ", ".join(map(str, kwargs["column_list"]))
+    return None
+
+
+def _summary(result: ExpectationValidationResult) -> str:
+    error = _exception_message(result.exception_info or {})
+    if error is not None:
+        return f"error: {error}"
+    values = result.result or {}
+    details = values.get("details") or {}
+    if isinstance(details, dict) and details.get("mismatched"):
+        missing = details["mismatched"].get("missing") or []
+        if missing:
+            return "missing columns: " + ", ".join(map(str, missing))
+    if values.get("unexpected_count") is not None:
+        unexpected, total = values["unexpected_count"], values.get("element_count") or 0
+        percent = values.get("unexpected_percent")
+        share = f" ({percent:.1f}% of non-null)" if isinstance(percent, int | float) else ""
+        mostly = result.expectation_config.kwargs.get("mostly")
+        allowed = (
+            f", at most {100 * (1 - mostly):.1f}% allowed" if mostly not in (None, 1, 1.0) else ""
+        )
+        return f"{unexpected} of {total} rows unexpected{share}{allowed}"
+    if "observed_value" in values:
+        return f"observed {_short(values['observed_value'], 80)}"
+    return "failed"
+
+
+def _exception_message(info: dict[str, Any]) -> str | None:
+    """The first exception GX caught: at the top level, or per metric when one failed."""
+    candidates = [info, *(v for v in info.values() if isinstance(v, dict))]
+    for candidate in candidates:
+        if candidate.get("raised_exception"):
+            message = str(candidate.get("exception_message") or "error").strip()
+            return message.splitlines()[0] if message else "error"
+    return None
+
+
+def _examples(values: dict[str, Any]) -> tuple[str, ...]:
+    examples: list[str] = []
+    for value in values.get("partial_unexpected_list") or []:
+        text = _short(value, MAX_EXAMPLE_CHARS)
+        if text not in examples:
+            examples.append(text)
+        if len(examples) == MAX_EXAMPLES:
+            break
+    return tuple(examples)
+
+
+def _short(value: object, limit: int) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def failures_markdown(failures: tuple[Failure, ...]) -> str:
+    """A Markdown table of failed expectations, critical first."""
+    if not failures:
+        return "No failed expectations."
+    rows = [
+        "| expectation | column | severity | observed / unexpected | examples |",
+        "|---|---|---|---|---|",
+    ]
+    for f in failures:
+        cells = (f.expectation, f.column or "(table)", f.severity, f.summary, ", ".join(f.examples))
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

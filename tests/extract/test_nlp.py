@@ -1,0 +1,83 @@
+"""The spaCy constructor and the one-pass tagging of articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from extract.events import load_taxonomy
+from extract.gazetteer import Gazetteer
+from extract.nlp import (
+    ArticleTags,
+    ArticleText,
+    ModelNotInstalledError,
+    build_nlp,
+    doc_sentences,
+    tag_articles,
+)
+
+TAXONOMY = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "event_types.csv"
+
+
+def test_build_nlp_is_built_once(nlp: Language) -> None:
+    assert build_nlp() is nlp
+    assert "newsledger_paragraph_breaks_v1" in nlp.pipe_names
+    assert nlp.pipe_names.index("newsledger_paragraph_breaks_v1") < nlp.pipe_names.index("parser")
+
+
+def test_a_missing_model_says_how_to_install_it() -> None:
+    with pytest.raises(ModelNotInstalledError) as err:
+        build_nlp("en_core_web_nonexistent")
+    message = str(err.value)
+    assert "'en_core_web_nonexistent' is not installed" in message
+    assert "NEWSLEDGER_SPACY_MODEL" in message
+
+
+def test_a_line_break_always_ends_a_sentence(nlp: Language) -> None:
+    doc = nlp("Rebels seize the northern town\nThe army said it would respond.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Rebels seize the northern town",
+        "The army said it would respond.",
+    ]
+
+
+def test_doc_sentences_trim_whitespace_and_keep_offsets(nlp: Language) -> None:
+    text = "Headline here\n\n  The minister spoke on Monday. She left early.\n"
+    sentences = doc_sentences(nlp(text), "a1")
+    assert [s.sentence_index for s in sentences] == list(range(len(sentences)))
+    assert sentences[0].text == "Headline here"
+    for s in sentences:
+        assert text[s.start_char : s.end_char] == s.text
+        assert s.article_id == "a1" and s.text == s.text.strip()
+
+
+def test_tag_articles_streams_one_result_per_article(nlp: Language, gazetteer: Gazetteer) -> None:
+    articles = (
+        ArticleText(f"art{i}", body, dt.date(2024, 11, 12))
+        for i, body in enumerate(
+            [
+                "Ukrainian President Volodymyr Zelenskyy said on Monday that 12 drones were shot "
+                'down. "We will respond," Zelenskyy said.',
+                "Officials in Seoul said North Korea fired two missiles.",
+                "",
+            ]
+        )
+    )
+    results = tag_articles(
+        nlp, articles, gazetteer=gazetteer, taxonomy=load_taxonomy(TAXONOMY), batch_size=2
+    )
+    assert not isinstance(results, list)  # a generator: nothing is materialized up front
+    tags = list(results)
+    assert [t.article_id for t in tags] == ["art0", "art1", "art2"]
+    assert all(isinstance(t, ArticleTags) for t in tags)
+    first = tags[0]
+    for records in (first.sentences, first.mentions, first.quotes, first.events, first.quantities):
+        assert records, "every kind of record is produced"
+        assert {r.article_id for r in records} == {"art0"}
+    said = [q for q in first.quotes if q.kind == "reported"][0]
+    assert said.speaker_name == "Volodymyr Zelenskyy"
+    assert said.claim_date == dt.date(2024, 11, 11)  # "on Monday" before Tuesday 12 Nov
+    assert tags[2].sentences == [] and tags[2].quotes == []
