@@ -64,11 +64,49 @@ affiliations as (
     group by actor_key
 ),
 
+surface_forms as (
+    select actor_key, text as alias, from actor_mentions
+    union all
+    select actor_key, name, from actor_mentions
+),
+
+alias_uses as (
+    select
+        types.actor_type,
+        surface_forms.actor_key,
+        surface_forms.alias,
+        {{ name_key('surface_forms.alias') }} as alias_key,
+        count(*) as n_uses,
+    from surface_forms
+    inner join types on surface_forms.actor_key = types.actor_key
+    group by all
+),
+
+{#- A surface form shared by two actors of one type ("Kim") stays with the actor it names
+    most often, so an alias always leads to one actor of a type. -#}
+alias_owners as (
+    select actor_type, alias_key, actor_key,
+    from alias_uses
+    group by actor_type, alias_key, actor_key
+    qualify row_number() over (
+        partition by actor_type, alias_key order by sum(n_uses) desc, actor_key
+    ) = 1
+),
+
+owned_aliases as (
+    select alias_uses.actor_key, list_sort(list_distinct(list(alias_uses.alias))) as aliases,
+    from alias_uses
+    inner join alias_owners
+        on alias_uses.actor_type = alias_owners.actor_type
+        and alias_uses.alias_key = alias_owners.alias_key
+        and alias_uses.actor_key = alias_owners.actor_key
+    group by alias_uses.actor_key
+),
+
 aggregated as (
     select
         actor_key,
         max(reference_name) as reference_name,
-        list_sort(list_distinct(list(text) || list(name))) as aliases,
         list_sort(list_distinct(list(role))) as roles,
         count(*) as n_mentions,
         count(distinct article_id) as n_articles,
@@ -100,7 +138,7 @@ final as (
         aggregated.actor_key,
         coalesce(aggregated.reference_name, names.name) as name,
         coalesce(reference.actor_type, types.actor_type) as actor_type,
-        aggregated.aliases,
+        coalesce(owned_aliases.aliases, []) as aliases,
         aggregated.roles,
         affiliations.affiliation,
         coalesce(
@@ -119,6 +157,7 @@ final as (
     from aggregated
     inner join names on aggregated.actor_key = names.actor_key
     inner join types on aggregated.actor_key = types.actor_key
+    left join owned_aliases on aggregated.actor_key = owned_aliases.actor_key
     left join affiliations on aggregated.actor_key = affiliations.actor_key
     left join role_titles on aggregated.actor_key = role_titles.actor_key
     left join aliases as reference on aggregated.actor_key = reference.alias_key
