@@ -74,7 +74,7 @@ class EntityMention:
     name: str  # within-article canonical name (titles stripped, surname -> full name)
     entity_type: str  # person | organization | country | group | location | other
     role: str | None  # title seen with this mention ("Pentagon press secretary")
-    affiliation: str | None  # org or country named with the mention ("U.S." in "U.S. Defense Secretary")
+    affiliation: str | None  # org or country named with it ("U.S." in "U.S. Defense Secretary")
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     settings = Settings.from_env()
     print(f"newsledger: {settings.inbox} -> {settings.warehouse}", flush=True)
-    instance = (
-        dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    )
+    has_home = bool(os.environ.get("DAGSTER_HOME"))
+    instance = dg.DagsterInstance.get() if has_home else dg.DagsterInstance.ephemeral()
     summary = run_refresh(settings, instance)
     print(summary.render())
     return 0 if summary.success else 1

@@ -1,4 +1,4 @@
-"""The dbt project as Dagster assets: models keyed [schema, model], sources keyed [source, table]."""
+"""The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
 import os
 from collections.abc import Mapping

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+
 from orchestration.assets import inbox_scan, nlp_tags, published
 from orchestration.automation import inbox_sensor, refresh_job, refresh_schedule
 from orchestration.checks import GREAT_EXPECTATIONS_CHECKS

@@ -81,7 +81,10 @@ def _sql_type(hint: object) -> str:
 
 def _frame(records: Sequence[object], record_type: type) -> pd.DataFrame:
     names = columns(record_type)
-    rows = [[list(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(r)] for r in records]
+    rows = [
+        [list(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(record)]
+        for record in records
+    ]
     return pd.DataFrame(rows, columns=names, dtype=object)
 
 

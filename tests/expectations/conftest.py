@@ -48,6 +48,26 @@ def ints(*values: int | None) -> pd.Series:
     return pd.Series(list(values), dtype="Int64")
 
 
+def raw_documents() -> pd.DataFrame:
+    unsupported = "unsupported file type .pdf: newsledger reads .txt .md .html"
+    return pd.DataFrame(
+        {
+            "document_id": ["d1", "d2", "d3", "d4"],
+            "source_file": ["pages/front.html", "wire/nato.txt", "feeds/world.xml", "scan.pdf"],
+            "file_type": ["html", "text", "feed", "unknown"],
+            "size_bytes": ints(5120, 900, 2048, 40960),
+            "content_hash": ["f1", "f2", "f3", None],
+            "modified_at": dates(
+                "2024-03-04 08:00", "2024-03-07 09:30", "2024-03-07 10:00", "2024-03-08 12:00"
+            ),
+            "status": ["ingested", "ingested", "ingested", "rejected"],
+            # an ingested file may carry notes on parts it skipped
+            "reject_reason": [None, None, "entry 3: no article text", unsupported],
+            "n_articles": ints(2, 1, 4, 0),
+        }
+    )
+
+
 def raw_articles() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -307,7 +327,19 @@ def marts_events() -> pd.DataFrame:
     return frame
 
 
+def marts_quantities() -> pd.DataFrame:
+    quantities = nlp_quantities()
+    frame = quantities[
+        ["article_id", "value", "high", "unit", "qualifier", "text", "sentence_index",
+         "start_char", "end_char"]
+    ].copy()  # fmt: skip
+    frame.insert(0, "quantity_id", ["q0", "q1", "q2"])
+    frame["source_id"] = ["s4", "s4", "s1"]
+    return frame
+
+
 GOOD_FRAMES = {
+    "raw.documents": raw_documents,
     "raw.articles": raw_articles,
     "nlp.sentences": nlp_sentences,
     "nlp.entity_mentions": nlp_entity_mentions,
@@ -319,6 +351,7 @@ GOOD_FRAMES = {
     "marts.actors": marts_actors,
     "marts.claims": marts_claims,
     "marts.events": marts_events,
+    "marts.quantities": marts_quantities,
 }
 
 

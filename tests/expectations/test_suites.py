@@ -4,23 +4,45 @@ from __future__ import annotations
 
 import ast
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import json
+import math
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import pytest
+import yaml
 
 from expectations import TABLES, Failure, Validation, validate_table
-from expectations.suites import COLUMNS, CRITICAL, EVENT_TYPES, SOURCE_TYPES, SUITES, WARNING
-from extract import records
+from expectations.suites import (
+    ACTOR_TYPES,
+    CLAIM_KINDS,
+    COLUMNS,
+    CRITICAL,
+    DATE_SOURCES,
+    EVENT_TYPES,
+    FILE_TYPES,
+    SUITES,
+    WARNING,
+    _in_set,
+    _required_text,
+)
+from extract import formats, records
+from extract.ingest import ingest_inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS_DIR = ROOT / "expectations"
+MARTS_YAML = ROOT / "dbt_project" / "models" / "marts" / "_marts__models.yml"
+INGEST_FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+MART_TABLES = tuple(t for t in TABLES if t.startswith("marts."))
 FUTURE = pd.Timestamp.today().normalize() + pd.Timedelta(days=30)
 
 
@@ -60,8 +82,47 @@ def _drop(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
     return lambda frame: frame.drop(columns=[column])
 
 
+def _reject(*rows: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """Turn documents into consistent rejects: a reason and no articles."""
+
+    def mutate(frame: pd.DataFrame) -> pd.DataFrame:
+        for row in rows:
+            for column, value in (("status", "rejected"), ("n_articles", 0),
+                                  ("reject_reason", "no article text found")):  # fmt: skip
+                frame = _set(column, row, value)(frame)
+        return frame
+
+    return mutate
+
+
 # (table, what is broken, mutation, expectation that must fail, its column, its severity)
 BROKEN = [
+    ("raw.documents", "null key", _set("document_id", 0, None),
+     "expect_column_values_to_not_be_null", "document_id", CRITICAL),
+    ("raw.documents", "duplicate key", _copy_row(0, 2, "document_id"),
+     "expect_column_values_to_be_unique", "document_id", CRITICAL),
+    ("raw.documents", "file listed twice", _copy_row(0, 1, "source_file"),
+     "expect_column_values_to_be_unique", "source_file", CRITICAL),
+    ("raw.documents", "unknown status", _set("status", 1, "skipped"),
+     "expect_column_values_to_be_in_set", "status", CRITICAL),
+    ("raw.documents", "unknown file_type", _set("file_type", 3, "pdf"),
+     "expect_column_values_to_be_in_set", "file_type", CRITICAL),
+    ("raw.documents", "rejected without a reason", _set("reject_reason", 3, None),
+     "expect_column_values_to_be_in_set", "computed:rejected_has_reason", CRITICAL),
+    ("raw.documents", "rejected with a blank reason", _set("reject_reason", 3, " \n"),
+     "expect_column_values_to_be_in_set", "computed:rejected_has_reason", CRITICAL),
+    ("raw.documents", "ingested without articles", _set("n_articles", 1, 0),
+     "expect_column_values_to_be_in_set", "computed:ingested_has_articles", CRITICAL),
+    ("raw.documents", "rejected with articles", _set("n_articles", 3, 2),
+     "expect_column_values_to_be_in_set", "computed:rejected_has_no_articles", CRITICAL),
+    ("raw.documents", "negative size", _set("size_bytes", 0, -1),
+     "expect_column_values_to_be_between", "size_bytes", CRITICAL),
+    ("raw.documents", "n_articles as text", _set("n_articles", 0, "2"),
+     "expect_column_values_to_be_in_type_list", "n_articles", CRITICAL),
+    ("raw.documents", "missing column", _drop("reject_reason"),
+     "expect_table_columns_to_match_set", None, CRITICAL),
+    ("raw.documents", "most files rejected", _reject(1, 2),
+     "expect_column_values_to_be_in_set", "status", WARNING),
     ("raw.articles", "null key", _set("article_id", 0, None),
      "expect_column_values_to_not_be_null", "article_id", CRITICAL),
     ("raw.articles", "duplicate key", _copy_row(0, 1, "article_id"),
@@ -142,14 +203,16 @@ BROKEN = [
      "expect_column_pair_values_a_to_be_greater_than_b", "high, value", WARNING),
     ("marts.articles", "blank body", _set("body", 0, ""),
      "expect_column_values_to_match_regex", "body", CRITICAL),
-    ("marts.articles", "unknown date_source", _set("date_source", 0, "header"),
-     "expect_column_values_to_be_in_set", "date_source", CRITICAL),
+    ("marts.articles", "duplicate of itself", _set("duplicate_of", 0, "a1"),
+     "expect_column_values_to_be_in_set", "computed:not_own_duplicate", CRITICAL),
+    ("marts.articles", "null date_source", _set("date_source", 1, None),
+     "expect_column_values_to_not_be_null", "date_source", CRITICAL),
     ("marts.articles", "negative word_count", _set("word_count", 0, -1),
      "expect_column_values_to_be_between", "word_count", CRITICAL),
     ("marts.articles", "future date", _set("published_date", 0, FUTURE),
      "expect_column_values_to_be_between", "published_date", WARNING),
-    ("marts.sources", "unknown source_type", _set("source_type", 0, "blog"),
-     "expect_column_values_to_be_in_set", "source_type", CRITICAL),
+    ("marts.sources", "mostly other", _set_all("source_type", "other"),
+     "expect_column_values_to_not_be_in_set", "source_type", WARNING),
     ("marts.sources", "last seen before first", _set("last_seen", 0, pd.Timestamp("2024-01-01")),
      "expect_column_pair_values_a_to_be_greater_than_b", "last_seen, first_seen", CRITICAL),
     ("marts.sources", "negative count", _set("claims_made", 2, -2),
@@ -158,8 +221,8 @@ BROKEN = [
      "expect_column_values_to_not_match_regex", "name", WARNING),
     ("marts.sources", "idle source", _set("claims_made", 3, 0),
      "expect_column_values_to_be_in_set", "computed:source_has_activity", WARNING),
-    ("marts.actors", "unknown actor_type", _set("actor_type", 0, "location"),
-     "expect_column_values_to_be_in_set", "actor_type", CRITICAL),
+    ("marts.actors", "last seen before first", _set("last_seen", 0, pd.Timestamp("2024-01-01")),
+     "expect_column_pair_values_a_to_be_greater_than_b", "last_seen, first_seen", CRITICAL),
     ("marts.actors", "no mentions", _set("n_mentions", 3, 0),
      "expect_column_values_to_be_between", "n_mentions", CRITICAL),
     ("marts.actors", "blank name", _set("name", 1, " "),
@@ -172,8 +235,8 @@ BROKEN = [
      "expect_column_values_to_be_in_set", "computed:has_aliases", WARNING),
     ("marts.actors", "blank alias", _set("aliases", 3, ["NATO", ""]),
      "expect_column_values_to_be_in_set", "computed:aliases_not_blank", WARNING),
-    ("marts.claims", "unknown kind", _set("kind", 0, "rumour"),
-     "expect_column_values_to_be_in_set", "kind", CRITICAL),
+    ("marts.claims", "quote not in sentence", _set("text", 1, "words nobody said"),
+     "expect_column_values_to_be_in_set", "computed:quote_in_sentence", WARNING),
     ("marts.claims", "negative offset", _set("start_char", 1, -5),
      "expect_column_values_to_be_between", "start_char", CRITICAL),
     ("marts.claims", "empty text", _set("text", 2, ""),
@@ -182,14 +245,36 @@ BROKEN = [
      "expect_column_values_to_not_match_regex", "speaker_name", WARNING),
     ("marts.claims", "no speaker resolved", _set_all("speaker_actor_id", None),
      "expect_column_values_to_not_be_null", "speaker_actor_id", WARNING),
-    ("marts.events", "unknown event_type", _set("event_type", 1, "riot"),
-     "expect_column_values_to_be_in_set", "event_type", CRITICAL),
+    ("marts.events", "quantity without unit", _set("quantity_unit", 2, None),
+     "expect_column_values_to_be_in_set", "computed:quantity_has_unit", WARNING),
     ("marts.events", "negative wounded", _set("wounded", 1, -1.0),
      "expect_column_values_to_be_between", "wounded", CRITICAL),
     ("marts.events", "end before start", _set("end_char", 0, 0),
      "expect_column_pair_values_a_to_be_greater_than_b", "end_char, start_char", CRITICAL),
     ("marts.events", "all other", _set_all("event_type", "other"),
      "expect_column_values_to_not_be_in_set", "event_type", WARNING),
+    ("marts.quantities", "infinite value", _set("value", 1, math.inf),
+     "expect_column_values_to_be_in_set", "computed:value_finite", CRITICAL),
+    ("marts.quantities", "infinite high", _set("high", 0, -math.inf),
+     "expect_column_values_to_be_in_set", "computed:high_finite", CRITICAL),
+    ("marts.quantities", "value as text", _set("value", 0, "three"),
+     "expect_column_values_to_be_in_type_list", "value", CRITICAL),
+    ("marts.quantities", "null text", _set("text", 1, None),
+     "expect_column_values_to_not_be_null", "text", CRITICAL),
+    ("marts.quantities", "blank text", _set("text", 0, "  "),
+     "expect_column_values_to_match_regex", "text", CRITICAL),
+    ("marts.quantities", "end before start", _set("end_char", 0, 0),
+     "expect_column_pair_values_a_to_be_greater_than_b", "end_char, start_char", CRITICAL),
+    ("marts.quantities", "negative sentence_index", _set("sentence_index", 2, -1),
+     "expect_column_values_to_be_between", "sentence_index", CRITICAL),
+    ("marts.quantities", "implausibly large", _set("value", 2, 7.1e16),
+     "expect_column_values_to_be_between", "value", WARNING),
+    ("marts.quantities", "high below value", _set("high", 2, 1.0),
+     "expect_column_pair_values_a_to_be_greater_than_b", "high, value", WARNING),
+    ("marts.quantities", "no units", _set_all("unit", None),
+     "expect_column_values_to_not_be_null", "unit", WARNING),
+    ("marts.quantities", "offsets off the text", _set("end_char", 1, 70),
+     "expect_column_values_to_be_in_set", "computed:span_matches_text", WARNING),
 ]  # fmt: skip
 
 
@@ -202,28 +287,135 @@ def _roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_tables_are_the_contract():
     assert TABLES == (
-        "raw.articles", "nlp.sentences", "nlp.entity_mentions", "nlp.quotes",
+        "raw.documents", "raw.articles", "nlp.sentences", "nlp.entity_mentions", "nlp.quotes",
         "nlp.event_mentions", "nlp.quantities", "marts.articles", "marts.sources",
-        "marts.actors", "marts.claims", "marts.events",
+        "marts.actors", "marts.claims", "marts.events", "marts.quantities",
     )  # fmt: skip
     assert set(TABLES) == set(COLUMNS)
 
 
+# --- the split with dbt (STYLE.md convention 11) ----------------------------------------------
+
+# dbt data test -> the GX expectation types that would check the same thing
+DBT_DUTIES = {
+    "not_null": {"expect_column_values_to_not_be_null"},
+    "unique": {"expect_column_values_to_be_unique"},
+    **dict.fromkeys(
+        ("accepted_values", "relationships"),
+        {
+            "expect_column_values_to_be_in_set",
+            "expect_column_distinct_values_to_be_in_set",
+            "expect_column_distinct_values_to_equal_set",
+            "expect_column_distinct_values_to_contain_set",
+            "expect_column_most_common_value_to_be_in_set",
+        },
+    ),
+}
+
+
+@functools.cache
+def _dbt_mart_tests() -> dict[str, dict[str, dict[str, Any]]]:
+    """{"marts.<model>": {column: {dbt test name: its config}}}, from the marts' YAML."""
+    marts: dict[str, dict[str, dict[str, Any]]] = {}
+    for model in yaml.safe_load(MARTS_YAML.read_text())["models"]:
+        columns = marts.setdefault(f"marts.{model['name']}", {})
+        for column in model.get("columns") or []:
+            tests = column.get("data_tests") or column.get("tests") or []
+            columns[column["name"]] = dict(_named(test) for test in tests)
+    return marts
+
+
+def _named(test: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`not_null` or `{accepted_values: {arguments: ...}}` as (name, arguments)."""
+    if isinstance(test, str):
+        return test, {}
+    ((name, config),) = test.items()
+    return name, (config or {}).get("arguments") or config or {}
+
+
+def _to_seed(arguments: dict[str, Any]) -> bool:
+    seeds = {path.stem for path in (ROOT / "dbt_project" / "seeds").glob("*.csv")}
+    return arguments.get("to") in {f"ref('{seed}')" for seed in seeds}
+
+
+def _accepted_values(table: str, column: str) -> set[str]:
+    return set(_dbt_mart_tests()[table][column]["accepted_values"]["values"])
+
+
+def _duplicated_duties(table: str, expectations) -> list[tuple[str, str, str]]:
+    """(dbt test, GX expectation, column) for each expectation that repeats a dbt test."""
+    dbt = _dbt_mart_tests()[table]
+    found = []
+    for expectation in expectations:
+        config = expectation.configuration
+        column = config.kwargs.get("column")
+        for test in dbt.get(column, {}):
+            if config.type in DBT_DUTIES.get(test, ()):
+                found.append((test, config.type, column))
+    return found
+
+
+def test_every_mart_has_one_suite():
+    assert set(MART_TABLES) == set(_dbt_mart_tests())
+
+
+def test_dbt_owns_the_mart_enumerations():
+    """The guard below reads the YAML right: these are the columns it must leave to dbt."""
+    enumerations = {
+        (table, column)
+        for table, columns in _dbt_mart_tests().items()
+        for column, tests in columns.items()
+        if "accepted_values" in tests or _to_seed(tests.get("relationships", {}))
+    }
+    assert enumerations == {
+        ("marts.articles", "date_source"), ("marts.sources", "source_type"),
+        ("marts.actors", "actor_type"), ("marts.claims", "kind"), ("marts.events", "event_type"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("table", MART_TABLES)
+def test_mart_suite_does_not_repeat_dbt_tests(table):
+    """No set membership where dbt has accepted_values/relationships, no not-null or uniqueness
+    where dbt has not_null/unique: dbt owns structure and relations, GX content."""
+    assert _duplicated_duties(table, SUITES[table]().expectations) == []
+
+
+def test_the_guard_catches_a_repeated_dbt_test():
+    repeated = [*_in_set("kind", CLAIM_KINDS), *_required_text("text")]
+    assert _duplicated_duties("marts.claims", repeated) == [
+        ("not_null", "expect_column_values_to_not_be_null", "kind"),
+        ("accepted_values", "expect_column_values_to_be_in_set", "kind"),
+        ("not_null", "expect_column_values_to_not_be_null", "text"),
+    ]
+
+
 @pytest.mark.parametrize(
-    ("allowed", "seed", "column"),
+    ("allowed", "table", "column"),
     [
-        (EVENT_TYPES, "event_types.csv", "event_type"),
-        (SOURCE_TYPES, "source_types.csv", "source_type"),
+        (DATE_SOURCES, "marts.articles", "date_source"),
+        (CLAIM_KINDS, "marts.claims", "kind"),
+        (ACTOR_TYPES, "marts.actors", "actor_type"),
     ],
 )
-def test_allowed_sets_match_the_dbt_seeds(allowed, seed, column):
-    with (ROOT / "dbt_project" / "seeds" / seed).open(newline="") as handle:
-        assert set(allowed) == {row[column] for row in csv.DictReader(handle)}
+def test_raw_and_nlp_sets_match_dbt_accepted_values(allowed, table, column):
+    """The raw/nlp suites guard the same enumerations dbt tests on the marts built from them."""
+    assert set(allowed) == _accepted_values(table, column)
+
+
+def test_event_types_match_the_dbt_seed():
+    with (ROOT / "dbt_project" / "seeds" / "event_types.csv").open(newline="") as handle:
+        assert set(EVENT_TYPES) == {row["event_type"] for row in csv.DictReader(handle)}
+
+
+def test_file_types_are_what_ingest_writes():
+    """Extension types, and "unknown" for a file rejected before its type is known."""
+    assert set(FILE_TYPES) == {*formats.EXTENSIONS.values(), "unknown"}
 
 
 @pytest.mark.parametrize(
     ("table", "record_type"),
     [
+        ("raw.documents", records.Document),
         ("raw.articles", records.Article),
         ("nlp.sentences", records.Sentence),
         ("nlp.entity_mentions", records.EntityMention),
@@ -301,6 +493,22 @@ def test_broken_copy_fails(table, mutate, expectation, column, severity, good_fr
     assert (expectation, column, severity) in failed, validation.failures
     # a soft problem must not block downstream on its own
     assert validation.blocking_failed is (severity == CRITICAL), validation.failures
+
+
+def test_a_real_ingest_passes_the_documents_suite(tmp_path):
+    """Every file type, a reject, an ingest with notes and an unsupported file, as ingest writes."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(INGEST_FIXTURES, inbox)
+    (inbox / "scan.pdf").write_bytes(b"%PDF-1.4")
+    documents = ingest_inbox(inbox).documents
+    frame = pd.DataFrame(
+        [dataclasses.astuple(d) for d in documents],
+        columns=records.columns(records.Document),
+        dtype=object,
+    )
+    assert {"ingested", "rejected"} <= set(frame["status"])
+    assert validate_table("raw.documents", frame).failures == ()
+    assert validate_table("raw.documents", _roundtrip(frame)).failures == ()
 
 
 def test_future_date_caught_whatever_the_date_dtype(good_frame):

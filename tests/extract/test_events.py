@@ -444,3 +444,15 @@ def test_interest_in_talks_is_not_talks(nlp, taxonomy):
 def test_a_victim_without_a_figure_adds_no_count(nlp, taxonomy):
     event = _one(nlp, taxonomy, "A gunman killed a police officer outside the station.")
     assert (event.event_type, event.killed) == ("attack", None)
+
+
+def test_shelling_with_its_toll_and_place(nlp, taxonomy):
+    event = _one(
+        nlp,
+        taxonomy,
+        "Russian forces shelled the city of Kherson overnight, killing "
+        "two civilians and wounding nine.",
+    )
+    assert event.event_type == "airstrike_or_shelling"
+    assert (event.actor_name, event.location) == ("Russia", "Kherson")
+    assert (event.killed, event.wounded) == (2, 9)

@@ -153,4 +153,5 @@ def test_broken_tag_rows_fail_the_blocking_check_and_the_marts_keep_their_conten
     assert "nlp/quotes:great_expectations" in summary.failed_checks
     assert mart_contents(settings) == published_before
     with duckdb.connect(str(settings.build_database), read_only=True) as conn:
-        assert conn.execute("select count(*) from marts.claims where kind = 'rumour'").fetchone() == (0,)
+        rumours = conn.execute("select count(*) from marts.claims where kind = 'rumour'")
+        assert rumours.fetchone() == (0,)
