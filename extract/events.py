@@ -2243,7 +2243,10 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
                         g.event_type, g.primary = f.event_type, f.primary
                     drop.add(f.head.i)
                     break
-        if f.head.dep_ == "conj" and f.head.head.i in by_head:
+        # conjoined verbs ("intercepted or jammed") and a result participle ("shelled the
+        # city, killing two") tell one event
+        result = f.head.dep_ == "advcl" and f.head.tag_ == "VBG"
+        if (f.head.dep_ == "conj" or result) and f.head.head.i in by_head:
             other = by_head[f.head.head.i]
             if (
                 other.event_type is not None
@@ -2866,15 +2869,29 @@ def _places(
     span: Span, taken: set[str], mention_at: Mapping[int, EntityMention], prefer: set[int]
 ) -> str | None:
     candidates: list[tuple[int, int, str]] = []
-    for ent in span.ents:
+    names = list(span.ents)
+    known = {(e.start, e.end) for e in names}
+    for m in {id(m): m for t in span for m in [mention_at.get(t.i)] if m}.values():
+        piece = span.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        typed = piece is not None and m.entity_type in ("location", "country")
+        if typed and (piece.start, piece.end) not in known:
+            names.append(piece)  # a place the entity rules found ("the city of Kherson")
+    for ent in names:
         root = ent.root
-        place_name = (
-            ent.label_ == "NORP" and root.dep_ == "compound" and _lem(root.head) in _PLACE_HEADS
-        )  # "Belgorod region" tagged as a nationality
-        if ent.label_ not in ("GPE", "LOC", "FAC") and not place_name:
-            continue
         m = mention_at.get(root.i)
-        if m is not None and m.entity_type in ("person", "organization", "group"):
+        typed_place = m is not None and m.entity_type in ("location", "country")
+        place_name = (
+            ent.label_ in ("NORP", "PERSON", "ORG")
+            and root.dep_ in ("compound", "pobj")
+            and (_lem(root.head) in _PLACE_HEADS or _lem(root.head.head) in _PLACE_HEADS)
+        )  # "Belgorod region" tagged as a nationality, "the city of Kherson" as a person
+        if ent.label_ not in ("GPE", "LOC", "FAC") and not place_name and not typed_place:
+            continue
+        if (
+            m is not None
+            and m.entity_type in ("person", "organization", "group")
+            and not place_name
+        ):
             continue
         text = _place_text(ent)
         if ent.text in taken or text in taken:
