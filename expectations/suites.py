@@ -9,12 +9,17 @@ Computed columns hold row-wise rules that GX has no expectation for on the panda
 the frame before validating, and an expectation checks they hold. A rule is True where it holds,
 False where it is broken and None where it does not apply (GX skips nulls).
 
-Content and distributions only for the marts: dbt tests own their keys and relations. The raw
-and nlp tables are loaded by Python with no dbt tests, so their suites check keys too.
+Content and distributions only for the marts: dbt tests own their keys, relations, not-nulls
+and enumerations (`accepted_values`, `relationships` to a seed), so a mart suite never repeats
+them on the same column (a test parses the dbt YAML to keep it so). It still checks text is not
+blank, numbers are in range and row-wise rules hold. The raw and nlp tables are loaded by Python
+with no dbt tests, so their suites check keys, not-nulls and allowed values too.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +34,11 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before any GX import: 
 CRITICAL = "critical"
 WARNING = "warning"
 
-# Allowed values, as DESIGN.md states them.
+# Allowed values, as DESIGN.md states them. The marts' enumerations are dbt-tested; these guard
+# the raw/nlp tables (tests keep the shared ones equal to the dbt YAML and seeds).
+DOCUMENT_STATUSES = ("ingested", "rejected")
+# extract.formats.EXTENSIONS' types, and "unknown" for files rejected before their type is known
+FILE_TYPES = ("text", "html", "json", "jsonl", "feed", "unknown")
 DATE_SOURCES = ("metadata", "text", "file", "unknown")
 CLAIM_KINDS = ("direct_quote", "reported")
 ACTOR_TYPES = ("person", "organization", "country", "group")
@@ -42,10 +51,6 @@ EVENT_TYPES = (
     "aid_or_funding", "statement_or_warning", "meeting_or_talks", "arrest_or_legal", "protest",
     "disaster_or_accident", "election_or_vote", "other",
 )  # fmt: skip
-SOURCE_TYPES = (
-    "outlet", "wire_agency", "government", "military", "intelligence", "state_media",
-    "think_tank", "international_org", "ngo", "company", "person", "unnamed", "other",
-)  # fmt: skip
 SPACY_NER_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
     "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
@@ -54,6 +59,10 @@ SPACY_NER_LABELS = (
 # Columns each table must have: the raw/nlp ones are the fields of extract.records (a test
 # keeps them in step), the marts ones are the DESIGN.md contract. Extra columns are allowed.
 COLUMNS: dict[str, tuple[str, ...]] = {
+    "raw.documents": (
+        "document_id", "source_file", "file_type", "size_bytes", "content_hash", "modified_at",
+        "status", "reject_reason", "n_articles",
+    ),
     "raw.articles": (
         "article_id", "document_id", "source_file", "story_index", "title", "kicker", "byline",
         "outlet", "url", "published_date", "date_source", "date_text", "body", "word_count",
@@ -99,6 +108,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "event_id", "article_id", "event_type", "actor_id", "actor_name", "target_id",
         "target_name", "location", "event_date", "date_text", "killed", "wounded", "quantity",
         "quantity_unit", "source_id", "sentence", "start_char", "end_char",
+    ),
+    "marts.quantities": (
+        "quantity_id", "article_id", "value", "high", "unit", "qualifier", "text", "source_id",
+        "sentence_index", "start_char", "end_char",
     ),
 }  # fmt: skip
 
@@ -208,14 +221,16 @@ def _key(*columns: str) -> list[Expectation]:
     return critical(*(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns), unique)
 
 
-def _required_text(column: str) -> list[Expectation]:
-    """Never null, never blank, a string."""
+def _required_text(column: str, *, not_null: bool = True) -> list[Expectation]:
+    """Never blank, a string; never null unless `not_null=False` (dbt tests it on a mart)."""
     gxe = _gxe()
-    return critical(
-        gxe.ExpectColumnValuesToNotBeNull(column=column),
+    checks = [
         gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NOT_BLANK_REGEX),
         gxe.ExpectColumnValuesToBeOfType(column=column, type_="str"),
-    )
+    ]
+    if not_null:
+        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
+    return critical(*checks)
 
 
 def _count(
@@ -319,6 +334,10 @@ def _where(applies: pd.Series, holds: pd.Series | list[bool]) -> pd.Series:
     return pd.Series(values, index=applies.index, dtype=object)
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _text_length(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].map(lambda v: len(v) if isinstance(v, str) else None)
 
@@ -408,7 +427,69 @@ def _sentence_length(frame: pd.DataFrame) -> pd.Series:
     return _text_length(frame, "text").astype(float)
 
 
+def _rejected_has_reason(frame: pd.DataFrame) -> pd.Series:
+    """A rejected file says why, in words."""
+    reason = frame["reject_reason"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    return _where(frame["status"] == "rejected", reason)
+
+
+def _ingested_has_articles(frame: pd.DataFrame) -> pd.Series:
+    """An ingested file gave at least one article (ingest rejects a file that gives none)."""
+    found = frame["n_articles"].map(lambda v: _is_number(v) and v >= 1)
+    return _where(frame["status"] == "ingested", found)
+
+
+def _rejected_has_no_articles(frame: pd.DataFrame) -> pd.Series:
+    """A rejected file gave no articles: raw.articles holds none of its stories."""
+    none = frame["n_articles"].map(lambda v: _is_number(v) and v == 0)
+    return _where(frame["status"] == "rejected", none)
+
+
+def _finite(column: str) -> Rule:
+    """Rule: a present value is a finite number (DuckDB DOUBLE admits inf, which breaks sums).
+
+    NaN cannot be told from null once pandas holds it, so it is skipped like a null.
+    """
+
+    def rule(frame: pd.DataFrame) -> pd.Series:
+        values = frame[column]
+        return _where(values.notna(), values.map(lambda v: _is_number(v) and math.isfinite(v)))
+
+    return rule
+
+
 # --- one suite per table -------------------------------------------------------------------
+
+
+def raw_documents() -> Suite:
+    """raw.documents: one row per input file, ingested or rejected."""
+    gxe = _gxe()
+    return Suite(
+        "raw.documents",
+        (
+            *_columns_present("raw.documents"),
+            *_at_least_one_row(WARNING),
+            *_key("document_id"),
+            *_key("source_file"),
+            *_required_text("source_file", not_null=False),  # the key checks nulls
+            *_in_set("status", DOCUMENT_STATUSES),
+            *_in_set("file_type", FILE_TYPES),
+            *_count("size_bytes"),
+            *_count("n_articles"),
+            *_holds(CRITICAL, "rejected_has_reason"),
+            *_holds(CRITICAL, "ingested_has_articles"),
+            *_holds(CRITICAL, "rejected_has_no_articles"),
+            # a few rejects are normal (a stray PDF); most of the inbox failing means a reader broke
+            *warning(
+                gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["ingested"], mostly=0.5)
+            ),
+        ),
+        {
+            computed("rejected_has_reason"): _rejected_has_reason,
+            computed("ingested_has_articles"): _ingested_has_articles,
+            computed("rejected_has_no_articles"): _rejected_has_no_articles,
+        },
+    )
 
 
 def raw_articles() -> Suite:
@@ -628,10 +709,11 @@ def marts_articles() -> Suite:
         (
             *_columns_present("marts.articles"),
             *_at_least_one_row(CRITICAL),
-            *_required_text("body"),
+            *_required_text("body", not_null=False),  # dbt: not_null
             *_count("word_count"),
             *_count("story_index"),
-            *_in_set("date_source", DATE_SOURCES),
+            # dbt: accepted_values, which lets nulls through
+            *critical(gxe.ExpectColumnValuesToNotBeNull(column="date_source")),
             *_holds(CRITICAL, "not_own_duplicate"),
             *warning(
                 gxe.ExpectColumnValuesToBeBetween(
@@ -665,8 +747,8 @@ def marts_sources() -> Suite:
         (
             *_columns_present("marts.sources"),
             *_at_least_one_row(WARNING),
-            *_required_text("name"),
-            *_in_set("source_type", SOURCE_TYPES),
+            # dbt tests name not_null and source_type accepted_values
+            *_required_text("name", not_null=False),
             *_count("articles_published", not_null=False, aggregate=True),
             *_count("articles_credited", not_null=False, aggregate=True),
             *_count("claims_made", not_null=False, aggregate=True),
@@ -705,8 +787,8 @@ def marts_actors() -> Suite:
         (
             *_columns_present("marts.actors"),
             *_at_least_one_row(WARNING),
-            *_required_text("name"),
-            *_in_set("actor_type", ACTOR_TYPES),
+            # dbt tests name not_null and actor_type accepted_values
+            *_required_text("name", not_null=False),
             *_count("n_mentions", minimum=1, aggregate=True),
             *_count("n_articles", minimum=1, aggregate=True),
             *critical(
@@ -748,8 +830,8 @@ def marts_claims() -> Suite:
         (
             *_columns_present("marts.claims"),
             *_at_least_one_row(WARNING),
-            *_in_set("kind", CLAIM_KINDS),
-            *_required_text("text"),
+            # dbt tests text not_null and kind accepted_values
+            *_required_text("text", not_null=False),
             *_required_text("sentence"),
             *_offsets(),
             *_not_pronoun("speaker_name"),
@@ -777,7 +859,7 @@ def marts_events() -> Suite:
         (
             *_columns_present("marts.events"),
             *_at_least_one_row(WARNING),
-            *_in_set("event_type", EVENT_TYPES),
+            # dbt tests event_type against the event_types seed (relationships)
             *_required_text("sentence"),
             *_offsets(),
             *_number("killed", minimum=0),
@@ -802,7 +884,45 @@ def marts_events() -> Suite:
     )
 
 
+def marts_quantities() -> Suite:
+    """marts.quantities: one row per cardinal figure, with its source (the key is dbt-tested)."""
+    gxe = _gxe()
+    return Suite(
+        "marts.quantities",
+        (
+            *_columns_present("marts.quantities"),
+            *_at_least_one_row(WARNING),
+            *_number("value"),  # dbt: not_null
+            *_number("high"),
+            *_holds(CRITICAL, "value_finite"),
+            *_holds(CRITICAL, "high_finite"),
+            *_count("sentence_index"),
+            *_offsets(),
+            *_required_text("text"),
+            # as in nlp.quantities: one misread figure is reported, it does not stop the run
+            *warning(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="high",
+                    column_B="value",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=-1e15, max_value=1e15),
+                # bare counts ("12") are legal, but most figures should carry a unit
+                gxe.ExpectColumnValuesToNotBeNull(column="unit", mostly=0.5),
+            ),
+            *_holds(WARNING, "span_matches_text", mostly=0.95),
+        ),
+        {
+            computed("value_finite"): _finite("value"),
+            computed("high_finite"): _finite("high"),
+            computed("span_matches_text"): _span_matches_text,
+        },
+    )
+
+
 SUITES: dict[str, Callable[[], Suite]] = {
+    "raw.documents": raw_documents,
     "raw.articles": raw_articles,
     "nlp.sentences": nlp_sentences,
     "nlp.entity_mentions": nlp_entity_mentions,
@@ -814,5 +934,6 @@ SUITES: dict[str, Callable[[], Suite]] = {
     "marts.actors": marts_actors,
     "marts.claims": marts_claims,
     "marts.events": marts_events,
+    "marts.quantities": marts_quantities,
 }
 TABLES: tuple[str, ...] = tuple(SUITES)

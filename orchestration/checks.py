@@ -6,6 +6,7 @@ from orchestration.assets import POOL
 from orchestration.warehouse import Warehouse
 
 CHECKED_TABLES = (
+    "raw.documents",
     "raw.articles",
     "nlp.sentences",
     "nlp.entity_mentions",
@@ -17,6 +18,7 @@ CHECKED_TABLES = (
     "marts.actors",
     "marts.claims",
     "marts.events",
+    "marts.quantities",
 )
 
 

@@ -40,7 +40,7 @@ from extract.ingest import ingest_inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS_DIR = ROOT / "expectations"
-MARTS_YAML = ROOT / "dbt_project" / "models" / "marts" / "_marts__models.yml"
+MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 INGEST_FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 MART_TABLES = tuple(t for t in TABLES if t.startswith("marts."))
 FUTURE = pd.Timestamp.today().normalize() + pd.Timedelta(days=30)
@@ -80,6 +80,10 @@ def _title_from_body(row: int, suffix: str) -> Callable[[pd.DataFrame], pd.DataF
 
 def _drop(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
     return lambda frame: frame.drop(columns=[column])
+
+
+def _widen(column: str, row: int, by: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda frame: _set(column, row, int(frame[column].iloc[row]) + by)(frame)
 
 
 def _reject(*rows: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -273,7 +277,7 @@ BROKEN = [
      "expect_column_pair_values_a_to_be_greater_than_b", "high, value", WARNING),
     ("marts.quantities", "no units", _set_all("unit", None),
      "expect_column_values_to_not_be_null", "unit", WARNING),
-    ("marts.quantities", "offsets off the text", _set("end_char", 1, 70),
+    ("marts.quantities", "offsets off the text", _widen("end_char", 1, 3),
      "expect_column_values_to_be_in_set", "computed:span_matches_text", WARNING),
 ]  # fmt: skip
 
@@ -315,9 +319,11 @@ DBT_DUTIES = {
 
 @functools.cache
 def _dbt_mart_tests() -> dict[str, dict[str, dict[str, Any]]]:
-    """{"marts.<model>": {column: {dbt test name: its config}}}, from the marts' YAML."""
+    """{"marts.<model>": {column: {dbt test name: its arguments}}}, from every YAML in marts/."""
     marts: dict[str, dict[str, dict[str, Any]]] = {}
-    for model in yaml.safe_load(MARTS_YAML.read_text())["models"]:
+    models = [m for path in sorted(MARTS_DIR.glob("*.yml"))
+              for m in (yaml.safe_load(path.read_text()) or {}).get("models") or []]  # fmt: skip
+    for model in models:
         columns = marts.setdefault(f"marts.{model['name']}", {})
         for column in model.get("columns") or []:
             tests = column.get("data_tests") or column.get("tests") or []
@@ -355,19 +361,19 @@ def _duplicated_duties(table: str, expectations) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_every_mart_has_one_suite():
-    assert set(MART_TABLES) == set(_dbt_mart_tests())
+def test_every_mart_suite_has_a_dbt_model():
+    assert set(MART_TABLES) <= set(_dbt_mart_tests())
 
 
 def test_dbt_owns_the_mart_enumerations():
     """The guard below reads the YAML right: these are the columns it must leave to dbt."""
     enumerations = {
         (table, column)
-        for table, columns in _dbt_mart_tests().items()
-        for column, tests in columns.items()
+        for table in MART_TABLES
+        for column, tests in _dbt_mart_tests()[table].items()
         if "accepted_values" in tests or _to_seed(tests.get("relationships", {}))
     }
-    assert enumerations == {
+    assert enumerations >= {
         ("marts.articles", "date_source"), ("marts.sources", "source_type"),
         ("marts.actors", "actor_type"), ("marts.claims", "kind"), ("marts.events", "event_type"),
     }  # fmt: skip
