@@ -12,7 +12,7 @@ POOL = "warehouse"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 NLP_KEYS = {table: dg.AssetKey(table.split(".")) for table in NLP_TABLES}
-MART_NAMES = ("articles", "sources", "actors", "claims", "events", "quantities")
+MART_NAMES = ("articles", "sources", "actors", "claims", "events", "quantities", "figures")
 
 
 @dg.multi_asset(

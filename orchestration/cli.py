@@ -11,9 +11,8 @@ from dataclasses import dataclass
 import dagster as dg
 import duckdb
 
+from orchestration.assets import MART_NAMES
 from orchestration.settings import Settings
-
-MARTS = ("articles", "sources", "actors", "claims", "events", "quantities")
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def published_row_counts(settings: Settings) -> dict[str, int]:
         }
         return {
             name: conn.execute(f"select count(*) from marts.{name}").fetchone()[0]
-            for name in MARTS
+            for name in MART_NAMES
             if name in present
         }
 

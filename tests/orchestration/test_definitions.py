@@ -50,7 +50,7 @@ def test_asset_graph_matches_the_snapshot(defs) -> None:
 
 def test_every_mart_descends_from_the_inbox_scan(defs) -> None:
     graph = defs.resolve_asset_graph()
-    for mart in ("articles", "sources", "actors", "claims", "events", "quantities"):
+    for mart in ("articles", "sources", "actors", "claims", "events", "quantities", "figures"):
         ancestors = graph.get_ancestor_asset_keys(dg.AssetKey(["marts", mart]))
         assert dg.AssetKey(["raw", "articles"]) in ancestors, mart
     published_ancestors = graph.get_ancestor_asset_keys(dg.AssetKey(["warehouse", "published"]))

@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.assets import MART_NAMES
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.settings import PROJECT_ROOT, Settings
 
@@ -32,7 +33,7 @@ def query(settings: Settings, sql: str, params: list | None = None) -> list[tupl
 def mart_contents(settings: Settings) -> dict[str, list[tuple]]:
     return {
         name: sorted(map(repr, query(settings, f"select * from marts.{name}")))
-        for name in ("articles", "sources", "actors", "claims", "events", "quantities")
+        for name in MART_NAMES
     }
 
 
@@ -52,9 +53,7 @@ def test_the_refresh_succeeds_with_every_check_passing(built) -> None:
 
 def test_every_mart_has_rows(built) -> None:
     _, summary = built
-    assert set(summary.mart_rows) == {
-        "articles", "sources", "actors", "claims", "events", "quantities"
-    }
+    assert set(summary.mart_rows) == set(MART_NAMES)
     assert all(n > 0 for n in summary.mart_rows.values()), summary.mart_rows
 
 
