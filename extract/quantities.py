@@ -24,6 +24,7 @@ from extract.records import Quantity, Quote
 __all__ = [
     "CURRENCY_CODES",
     "NumberPhrase",
+    "SMALL_NUMBERS",
     "claim_at",
     "find_quantities",
     "number_phrases",
@@ -32,7 +33,7 @@ __all__ = [
     "unit_key",
 ]
 
-_SMALL = {
+SMALL_NUMBERS = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -611,8 +612,8 @@ def _words_value(words: list[str]) -> float | None:
             if current is not None:
                 return None
             current = 1.0
-        elif w in _SMALL:
-            current = (current or 0.0) + _SMALL[w]
+        elif w in SMALL_NUMBERS:
+            current = (current or 0.0) + SMALL_NUMBERS[w]
         elif w in _TENS:
             current = (current or 0.0) + _TENS[w]
         elif w == "hundred":
@@ -635,7 +636,7 @@ def _is_number_word(token: Token) -> bool:
     low = token.lower_
     if _DIGITS.match(token.text):
         return True
-    return low in _SMALL or low in _TENS or low in _SCALE_WORDS
+    return low in SMALL_NUMBERS or low in _TENS or low in _SCALE_WORDS
 
 
 def _number_run(doc: Doc, i: int) -> tuple[int, int]:
@@ -665,15 +666,15 @@ def _number_run(doc: Doc, i: int) -> tuple[int, int]:
             t.text == "-"
             and j + 1 < len(doc)
             and doc[j - 1].lower_ in _TENS
-            and doc[j + 1].lower_ in _SMALL
+            and doc[j + 1].lower_ in SMALL_NUMBERS
             and t.whitespace_ == ""
         ):
             j += 2
-        elif (t.lower_ in _SMALL and doc[j - 1].lower_ in _TENS) or (
+        elif (t.lower_ in SMALL_NUMBERS and doc[j - 1].lower_ in _TENS) or (
             t.lower_ == "and"
             and doc[j - 1].lower_ == "hundred"
             and j + 1 < len(doc)
-            and (doc[j + 1].lower_ in _SMALL or doc[j + 1].lower_ in _TENS)
+            and (doc[j + 1].lower_ in SMALL_NUMBERS or doc[j + 1].lower_ in _TENS)
         ):
             j += 1
         else:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from extract.quantities import SMALL_NUMBERS
+
 __all__ = ["DateExpression", "date_expressions", "find_date_text", "resolve_date"]
 
 MONTHS = {
@@ -65,18 +67,7 @@ WEEKDAYS = {
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: n for word, n in SMALL_NUMBERS.items() if 1 <= n <= 12},
     "a couple of": 2,
     "a few": 3,
 }
