@@ -21,6 +21,8 @@ from extract.records import Article, Document
 from extract.stories import split_stories
 
 DEFAULT_MAX_BYTES = 5_000_000
+# spaCy's own limit on one text: its parser needs about 1 GB of memory per 100,000 characters.
+MAX_STORY_CHARS = 1_000_000
 _MAX_NOTES_SHOWN = 5
 
 
@@ -191,6 +193,12 @@ def _articles(
         # A page names its outlet once ("Source: voanews.com"); it holds for all its stories.
         text_outlet = next((s.outlet for s in stories if s.outlet), None)
         for story in stories:
+            if len(story.body) > MAX_STORY_CHARS:
+                notes.append(
+                    f"a story of {len(story.body):,} characters is over the {MAX_STORY_CHARS:,} "
+                    "the language model reads at once: split it into several files"
+                )
+                continue
             digest = body_hash(story.body)
             index = len(articles)
             when = article_date(

@@ -6,13 +6,14 @@ import argparse
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
 
 from orchestration.assets import MART_NAMES
 from orchestration.settings import Settings
+from orchestration.warehouse import WarehouseUnwritableError, ensure_writable_folder
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class RunSummary:
     failed_checks: list[str]
     failed_steps: list[str]
     warehouse: str
+    step_errors: dict[str, str] = field(default_factory=dict)  # failed step -> its error
 
     def render(self) -> str:
         lines = [f"warehouse: {self.warehouse}"]
@@ -32,7 +34,12 @@ class RunSummary:
             f"{self.checks['warned']} warned"
         )
         lines += [f"  failed check: {name}" for name in self.failed_checks]
-        lines += [f"  failed step: {name}" for name in self.failed_steps]
+        lines += [
+            f"  failed step: {name}: {self.step_errors[name]}"
+            if self.step_errors.get(name)
+            else f"  failed step: {name}"
+            for name in self.failed_steps
+        ]
         lines.append("run: " + ("succeeded" if self.success else "FAILED"))
         return "\n".join(lines)
 
@@ -64,17 +71,25 @@ def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
         else:
             checks["failed"] += 1
             failed_checks.append(name)
-    failed_steps = [
-        event.step_key for event in result.all_events if event.is_step_failure and event.step_key
-    ]
+    failures = [event for event in result.all_events if event.is_step_failure and event.step_key]
     return RunSummary(
         success=result.success,
         mart_rows=published_row_counts(settings),
         checks=checks,
         failed_checks=failed_checks,
-        failed_steps=failed_steps,
+        failed_steps=[event.step_key for event in failures],
         warehouse=str(settings.warehouse),
+        step_errors={event.step_key: _error_line(event) for event in failures},
     )
+
+
+def _error_line(step_failure: dg.DagsterEvent) -> str:
+    """The first line of the error the step's own code raised, e.g. `WarehouseLockedError: ...`."""
+    error = step_failure.step_failure_data.error
+    if error is None:
+        return ""
+    raised = error.cause or error  # Dagster wraps what the asset raised
+    return f"{raised.cls_name}: {raised.message.split(': ', 1)[-1].strip().splitlines()[0]}"
 
 
 def published_row_counts(settings: Settings) -> dict[str, int]:
@@ -94,12 +109,37 @@ def published_row_counts(settings: Settings) -> dict[str, int]:
         }
 
 
+def preflight(settings: Settings) -> None:
+    """Fails in seconds, before any work, when the inbox, the warehouse folder or the spaCy
+    model is not usable; the errors say what to set or install."""
+    from extract.nlp import build_nlp
+
+    if not settings.inbox.is_dir():
+        raise FileNotFoundError(
+            f"inbox {settings.inbox} is not a folder: set NEWSLEDGER_INBOX to a folder of articles"
+        )
+    if settings.warehouse.is_dir():
+        raise WarehouseUnwritableError(
+            f"{settings.warehouse} is a folder: set NEWSLEDGER_WAREHOUSE to a .duckdb file path"
+        )
+    ensure_writable_folder(settings.warehouse.parent)
+    ensure_writable_folder(settings.build_database.parent)
+    build_nlp(settings.spacy_model)  # cached: the tagging step reuses the loaded pipeline
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsledger", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="ingest the inbox, tag, build and check the marts, publish")
     parser.parse_args(argv)
-    settings = Settings.from_env()
+    from extract.nlp import ModelNotInstalledError
+
+    try:
+        settings = Settings.from_env()
+        preflight(settings)
+    except (ValueError, OSError, WarehouseUnwritableError, ModelNotInstalledError) as error:
+        print(f"newsledger: {error}", file=sys.stderr)
+        return 2
     print(f"newsledger: {settings.inbox} -> {settings.warehouse}", flush=True)
     has_home = bool(os.environ.get("DAGSTER_HOME"))
     instance = dg.DagsterInstance.get() if has_home else dg.DagsterInstance.ephemeral()

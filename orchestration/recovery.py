@@ -15,7 +15,7 @@ def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=UNFINISHED)):
         run = record.dagster_run
         pid = _run_pid(instance, run.run_id)
-        if pid is None or _process_exists(pid):
+        if pid is None or process_exists(pid):
             continue
         instance.report_run_failed(run, f"the process of this run (pid {pid}) is gone")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
@@ -32,7 +32,8 @@ def _run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
     return None
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import glob
 import os
 import shutil
+import tempfile
 import time
 import types
 import typing
@@ -32,6 +34,7 @@ from extract.records import (
     Sentence,
     columns,
 )
+from orchestration.recovery import process_exists
 
 RAW_TABLES: dict[str, type] = {"raw.documents": Document, "raw.articles": Article}
 NLP_TABLES: dict[str, type] = {
@@ -59,6 +62,27 @@ _LOCK_RETRY_SECONDS = (0.2, 0.5, 1, 2, 4, 8, 15)
 
 class WarehouseLockedError(RuntimeError):
     """Another process holds the build database."""
+
+
+class WarehouseUnwritableError(RuntimeError):
+    """The folder of the warehouse or of its build database cannot be created or written."""
+
+
+def ensure_writable_folder(folder: Path) -> None:
+    """Creates `folder` if needed and proves a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            reason = f"{existing} is a file, not a folder"
+        raise WarehouseUnwritableError(
+            f"cannot write the warehouse in {folder}: {reason}; set NEWSLEDGER_WAREHOUSE to a "
+            "file in a folder this user can write"
+        ) from None
 
 
 def table_ddl(table: str, record_type: type) -> str:
@@ -97,7 +121,8 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection that waits out another process's lock with backoff before giving up."""
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            ensure_writable_folder(Path(self.path).parent)
         for attempt, pause in enumerate((*_LOCK_RETRY_SECONDS, None)):
             try:
                 conn = duckdb.connect(self.path, read_only=read_only)
@@ -111,6 +136,10 @@ class Warehouse(dg.ConfigurableResource):
                         "close other connections to the build database (analysts should open "
                         f"the published copy {self.published_path})"
                     ) from error
+                # Said at once, so that a refresh waiting on a reader does not look hung.
+                dg.get_dagster_logger().warning(
+                    f"{self.path} is locked by another process; retrying in {pause}s"
+                )
                 time.sleep(pause)
         try:
             yield conn
@@ -213,13 +242,26 @@ class Warehouse(dg.ConfigurableResource):
     def publish(self) -> Path:
         """Copy the build database to the published path and swap it in atomically."""
         published = Path(self.published_path)
-        published.parent.mkdir(parents=True, exist_ok=True)
+        ensure_writable_folder(published.parent)
+        _remove_abandoned_copies(published)
         with self.connect() as conn:
             conn.execute("checkpoint")
             staging = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-            shutil.copyfile(self.path, staging)
+            try:
+                shutil.copyfile(self.path, staging)
+            except BaseException:
+                staging.unlink(missing_ok=True)
+                raise
         os.replace(staging, published)
         return published
+
+
+def _remove_abandoned_copies(published: Path) -> None:
+    """Deletes half-written copies left by publishes whose process died (killed mid-copy)."""
+    for staging in published.parent.glob(f".{glob.escape(published.name)}.*.tmp"):
+        pid = staging.name.removeprefix(f".{published.name}.").removesuffix(".tmp")
+        if pid.isdigit() and not process_exists(int(pid)):
+            staging.unlink(missing_ok=True)
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],

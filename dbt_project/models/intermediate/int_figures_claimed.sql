@@ -175,7 +175,9 @@ located as (
     from stated_and_restated
     -- one figure per place: the stated one, else the longest restatement
     qualify row_number() over (
-        partition by article_id, start_char order by restatement, end_char desc
+        partition by article_id, start_char
+        order by restatement, end_char desc, value, high nulls first, unit nulls first,
+            qualifier nulls first
     ) = 1
 ),
 

@@ -78,7 +78,7 @@ aggregated as (
                 'incident': incident,
                 'sentence': sentence,
             }
-            order by claimed_on nulls last, article_id, start_char
+            order by claimed_on nulls last, article_id, start_char, source_name, value, high
         ) as claims,
     from bounded
     group by subject_key, measure
