@@ -305,8 +305,8 @@ def test_every_claim_keeps_its_value_source_and_date_in_date_order(warehouse_fil
         (3000, None, None, "United States", dt.date(2024, 10, 23)),
         (11000, None, None, "Volodymyr Zelenskyy", dt.date(2024, 11, 11)),
         (10000, None, "over", "Vedant Patel", dt.date(2024, 11, 12)),
+        (10000, 12000, None, "Ukraine", dt.date(2024, 12, 16)),  # co-speakers by name
         (10000, 12000, None, "United States", dt.date(2024, 12, 16)),
-        (10000, 12000, None, "Ukraine", dt.date(2024, 12, 16)),
     ]
     assert claims[0]["article_id"] == "voa-2"
     assert claims[0]["sentence"].startswith("The United States said Wednesday that 3,000")
