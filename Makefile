@@ -29,5 +29,8 @@ ui: $(INSTALLED)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check extract expectations orchestration tests
 
+bench: $(INSTALLED)
+	$(PY) bench/run_bench.py --articles $(or $(ARTICLES),1000)
+
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

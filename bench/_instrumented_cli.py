@@ -1,0 +1,132 @@
+"""`python -m orchestration.cli run`, with timers around the warehouse and extraction calls.
+
+The benchmark runs the pipeline through this wrapper so that it can split Dagster's steps into
+extraction, NLP, rules and loading without touching `orchestration/` or `extract/`: each timer
+wraps one call made a few times per batch (or once per article for the rules), so the overhead
+is microseconds. At exit the totals go, as JSON, to the file named by NEWSLEDGER_BENCH_TIMINGS.
+
+    NEWSLEDGER_BENCH_TIMINGS=t.json python bench/_instrumented_cli.py
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+TOTALS: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])  # label -> [seconds, calls]
+CPU: dict[str, dict[str, float]] = {}  # label -> wall and CPU seconds of its last call
+STARTED = time.time()
+
+
+def _timed(owner: object, name: str, label: str) -> None:
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            total = TOTALS[label]
+            total[0] += time.perf_counter() - started
+            total[1] += 1
+
+    setattr(owner, name, wrapper)
+
+
+def _cpu() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _timed_cpu(owner: object, name: str, label: str) -> None:
+    """Like `_timed`, and also the CPU time of this process and of the children it reaped
+    meanwhile (spaCy's workers are joined at the end of every `nlp.pipe`)."""
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        started, (own, children) = time.perf_counter(), _cpu()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            own_after, children_after = _cpu()
+            CPU[label] = {
+                "seconds": round(time.perf_counter() - started, 3),
+                "main_cpu_seconds": round(own_after - own, 3),
+                "children_cpu_seconds": round(children_after - children, 3),
+            }
+
+    setattr(owner, name, wrapper)
+
+
+def instrument() -> None:
+    import expectations
+    import extract.events
+    import extract.ingest
+    import extract.nlp
+    import extract.quantities
+    import orchestration.assets
+    from orchestration.resources import Inbox
+    from orchestration.warehouse import Warehouse
+
+    # ingest step: reading the inbox (near-duplicate marking inside it), then loading raw.*
+    _timed(Inbox, "scan", "ingest.scan_inbox")
+    _timed(extract.ingest, "mark_duplicates", "ingest.mark_duplicates")
+    _timed(Warehouse, "replace_inbox", "load.replace_inbox")
+    # NLP step: bookkeeping queries, loading nlp.*, and the rules run on each Doc
+    _timed_cpu(orchestration.assets, "tag_new_articles", "nlp.tag_new_articles")
+    _timed(Warehouse, "forget_stale_tags", "load.forget_stale_tags")
+    _timed(Warehouse, "untagged_article_ids", "read.untagged_article_ids")
+    _timed(Warehouse, "article_texts", "read.article_texts")
+    _timed(Warehouse, "write_tags", "load.write_tags")
+    _timed(Warehouse, "row_counts", "read.row_counts")
+    _timed(extract.nlp, "find_mentions", "rules.find_mentions")
+    _timed(extract.nlp, "find_claims", "rules.find_claims")
+    _timed(extract.nlp, "doc_sentences", "rules.doc_sentences")
+    _timed(extract.events, "find_events", "rules.find_events")
+    _timed(extract.quantities, "find_quantities", "rules.find_quantities")
+    # check steps: reading each table into pandas, then Great Expectations
+    _timed(Warehouse, "frame", "checks.read_frame")
+    _timed(expectations, "validate_table", "checks.validate_table")
+    _timed(Warehouse, "publish", "publish.copy")
+
+
+def dump(path: Path) -> None:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = {
+        "calls": {label: {"seconds": round(s, 4), "calls": n} for label, (s, n) in TOTALS.items()},
+        "cpu_of": CPU,
+        "process_seconds": round(time.time() - STARTED, 3),
+        "cpu": {
+            "main_user": own.ru_utime,
+            "main_system": own.ru_stime,
+            "children_user": children.ru_utime,
+            "children_system": children.ru_stime,
+        },
+        "maxrss_kib": {"main": own.ru_maxrss, "largest_child": children.ru_maxrss},
+    }
+    path.write_text(json.dumps(report, indent=1))
+
+
+def main() -> int:
+    target = os.environ.get("NEWSLEDGER_BENCH_TIMINGS")
+    if target:
+        atexit.register(dump, Path(target))
+    instrument()
+    from orchestration.cli import main as cli_main
+
+    return cli_main(["run"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
