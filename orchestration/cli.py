@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -44,8 +47,28 @@ class RunSummary:
         return "\n".join(lines)
 
 
+@contextmanager
+def one_refresh_at_a_time(settings: Settings) -> Iterator[None]:
+    """Holds the warehouse's refresh lock. The writer pool serializes steps, not runs: without
+    it, a second refresh could publish marts the first one built but has not checked yet."""
+    lock_path = settings.build_database.parent / "refresh.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another refresh of {settings.warehouse} to end", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
     """Run the refresh job in this process against `settings` and summarize it."""
+    with one_refresh_at_a_time(settings):
+        return _run_refresh(settings, instance)
+
+
+def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
     from orchestration.project import prepare_dbt_manifest
     from orchestration.recovery import fail_dead_runs
 
