@@ -7,7 +7,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test ui lint bench clean
+.PHONY: run test ui docs sql lint bench clean
 
 $(INSTALLED): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "newsledger needs $(PYTHON) (Python 3.11) on PATH"; exit 1; }
@@ -25,6 +25,12 @@ test: $(INSTALLED)
 ui: $(INSTALLED)
 	$(PY) -c "from orchestration.project import prepare_dbt_manifest; prepare_dbt_manifest()"
 	$(VENV)/bin/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
+
+docs: $(INSTALLED)
+	$(PY) -m orchestration.cli docs
+
+sql: $(INSTALLED)
+	$(PY) -m orchestration.cli sql
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check extract expectations orchestration tests

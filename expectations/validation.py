@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from expectations.suites import CRITICAL, SUITES, TABLES, WARNING, Suite
@@ -50,6 +50,8 @@ class Validation:
     blocking_failed: bool  # a critical expectation failed: block downstream
     evaluated: int
     failures: tuple[Failure, ...]
+    # GX's own result as JSON, which its Data Docs render
+    result: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_metadata(self) -> dict[str, str | int | float]:
         """Plain values for asset-check metadata; `failures` is a Markdown table."""
@@ -120,7 +122,7 @@ def _defined_when_empty(expectations: tuple[Expectation, ...]) -> tuple[Expectat
     return tuple(e for e in expectations if not isinstance(e, ColumnAggregateExpectation))
 
 
-def _context() -> Any:
+def ephemeral_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -141,7 +143,7 @@ def _run(
 ) -> ExpectationSuiteValidationResult:
     import great_expectations as gx
 
-    context = _context()
+    context = ephemeral_context()
     source = context.data_sources.add_pandas(f"newsledger-{uuid.uuid4().hex[:8]}")
     batch_definition = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
         "whole table"
@@ -163,6 +165,7 @@ def _shape(table: str, result: ExpectationSuiteValidationResult) -> Validation:
         blocking_failed=any(f.severity == CRITICAL for f in failures),
         evaluated=len(result.results),
         failures=tuple(failures),
+        result=result.to_json_dict(),
     )
 
 

@@ -12,7 +12,10 @@ POOL = "warehouse"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 NLP_KEYS = {table: dg.AssetKey(table.split(".")) for table in NLP_TABLES}
-MART_NAMES = ("articles", "sources", "actors", "claims", "events", "quantities", "figures")
+MART_NAMES = (
+    "articles", "sources", "actors", "claims", "events", "quantities", "figures", "actor_links",
+)  # fmt: skip
+PUBLISHED = dg.AssetKey(["warehouse", "published"])
 
 
 @dg.multi_asset(
@@ -125,7 +128,7 @@ def tag_new_articles(
 
 
 @dg.asset(
-    key=["warehouse", "published"],
+    key=PUBLISHED,
     deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
     group_name="warehouse",
     kinds={"duckdb"},

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.assets import POOL
+from orchestration.docs import DocsSite
 from orchestration.warehouse import Warehouse
 
 CHECKED_TABLES = (
@@ -33,10 +34,11 @@ def great_expectations_check(table: str) -> dg.AssetChecksDefinition:
         blocking=True,
         pool=POOL,
     )
-    def check(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def check(warehouse: Warehouse, docs: DocsSite) -> dg.AssetCheckResult:
         from expectations import validate_table
 
         validation = validate_table(table, warehouse.frame(table))
+        docs.save_validation(table, validation.result)
         return dg.AssetCheckResult(
             passed=validation.success,
             severity=(
@@ -45,8 +47,11 @@ def great_expectations_check(table: str) -> dg.AssetChecksDefinition:
                 else dg.AssetCheckSeverity.WARN
             ),
             metadata={
-                name: dg.MetadataValue.md(value) if name == "failures" else value
-                for name, value in validation.as_metadata().items()
+                **{
+                    name: dg.MetadataValue.md(value) if name == "failures" else value
+                    for name, value in validation.as_metadata().items()
+                },
+                "data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
             },
         )
 

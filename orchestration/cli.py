@@ -1,4 +1,5 @@
-"""`newsledger run`: materialize every asset once and print what the warehouse holds."""
+"""`newsledger run` materializes every asset once and prints what the warehouse holds;
+`newsledger sql` opens a read-only DuckDB shell on it; `newsledger docs` opens its docs."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import argparse
 import fcntl
 import os
 import sys
+import webbrowser
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -28,9 +31,12 @@ class RunSummary:
     failed_steps: list[str]
     warehouse: str
     step_errors: dict[str, str] = field(default_factory=dict)  # failed step -> its error
+    docs: str = ""  # the docs index, when the refresh wrote it
 
     def render(self) -> str:
         lines = [f"warehouse: {self.warehouse}"]
+        if self.docs:
+            lines.append(f"docs: {self.docs}")
         lines += [f"  marts.{name:<11} {n:>7} rows" for name, n in self.mart_rows.items()]
         lines.append(
             f"checks: {self.checks['passed']} passed, {self.checks['failed']} failed, "
@@ -103,7 +109,12 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         failed_steps=[event.step_key for event in failures],
         warehouse=str(settings.warehouse),
         step_errors={event.step_key: _error_line(event) for event in failures},
+        docs=str(docs_index(settings)) if docs_index(settings).exists() else "",
     )
+
+
+def docs_index(settings: Settings) -> Path:
+    return settings.docs_folder / "index.html"
 
 
 def _error_line(step_failure: dg.DagsterEvent) -> str:
@@ -150,11 +161,46 @@ def preflight(settings: Settings) -> None:
     build_nlp(settings.spacy_model)  # cached: the tagging step reuses the loaded pipeline
 
 
+def open_sql_shell(settings: Settings) -> int:
+    """Replaces this process with the DuckDB shell, read-only on the published warehouse."""
+    if not settings.warehouse.is_file():
+        print(
+            f"newsledger: no warehouse at {settings.warehouse} yet: run `make run`",
+            file=sys.stderr,
+        )
+        return 2
+    shell = Path(sys.executable).with_name("duckdb")
+    os.execv(shell, [str(shell), "-readonly", str(settings.warehouse)])
+
+
+def open_docs(settings: Settings) -> int:
+    index = docs_index(settings)
+    if not index.is_file():
+        print(f"newsledger: no docs at {index} yet: run `make run`", file=sys.stderr)
+        return 2
+    print(f"docs: {index}")
+    for part in ("report", "dbt", "gx"):
+        if (index.parent / part / "index.html").is_file():
+            print(f"  {part}: {index.parent / part / 'index.html'}")
+    if not webbrowser.open(index.as_uri()):
+        print("no web browser found here: open the files above in one")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsledger", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="ingest the inbox, tag, build and check the marts, publish")
-    parser.parse_args(argv)
+    commands.add_parser("sql", help="a read-only DuckDB shell on the published warehouse")
+    commands.add_parser("docs", help="open the report, dbt docs and Data Docs")
+    command = parser.parse_args(argv).command
+    if command in ("sql", "docs"):
+        try:
+            settings = Settings.from_env()
+        except ValueError as error:
+            print(f"newsledger: {error}", file=sys.stderr)
+            return 2
+        return open_sql_shell(settings) if command == "sql" else open_docs(settings)
     from extract.nlp import ModelNotInstalledError
 
     try:

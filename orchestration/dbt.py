@@ -1,7 +1,7 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -11,14 +11,23 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.assets import POOL
-from orchestration.project import DBT_PROJECT
+from orchestration.assets import MART_NAMES, POOL
+from orchestration.docs import DocsSite
+from orchestration.project import BUILD_DATABASE_ENV, DBT_PROJECT
+from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
 DBT_PROJECT.prepare_if_dev()
 
-# dbt's profiles.yml reads the build database path from this variable.
-BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
+PREVIEW_ROWS = 5
+# The example query that summarizes a mart at a glance, shown in its metadata.
+MART_SUMMARIES = {
+    "claims": "top_speakers",
+    "events": "event_types",
+    "figures": "figures_that_disagree",
+    "actor_links": "actor_network",
+    "sources": "most_cited_sources_per_outlet",
+}
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -48,8 +57,52 @@ TRANSLATOR = LayeredTranslator()
     dagster_dbt_translator=TRANSLATOR,
     pool=POOL,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, docs: DocsSite
+):
     """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
     warehouse.ensure_tables()  # dbt may run first (seeds), or alone from the UI
     os.environ[BUILD_DATABASE_ENV] = warehouse.path
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt holds the database until it ends: the marts are read for their metadata afterwards,
+    # and the events of a failed build are still reported before its error.
+    events, failure = [], None
+    try:
+        events.extend(dbt.cli(["build"], context=context).stream())
+    except Exception as error:
+        failure = error
+    yield from with_mart_metadata(context, events, warehouse, docs)
+    if failure is not None:
+        raise failure
+
+
+def with_mart_metadata(
+    context: dg.AssetExecutionContext, events: Iterable, warehouse: Warehouse, docs: DocsSite
+) -> Iterator:
+    """The dbt events, each mart's output with its row count, top rows and summary added."""
+    marts = {name: dg.AssetKey(["marts", name]) for name in MART_NAMES}
+    with warehouse.connect(read_only=True) as conn:
+        for event in events:
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                name = next((n for n, k in marts.items() if k == key), None)
+                if name is not None:
+                    event = event.with_metadata(
+                        {**event.metadata, **mart_metadata(conn, name, docs)}
+                    )
+            yield event
+
+
+def mart_metadata(conn, name: str, docs: DocsSite) -> dict[str, Any]:
+    table = conn.table(f"marts.{name}")
+    metadata: dict[str, Any] = {
+        "dagster/row_count": table.count("*").fetchone()[0],
+        "preview": dg.MetadataValue.md(markdown_table(table.limit(PREVIEW_ROWS).df())),
+        "dbt_docs": dg.MetadataValue.url(docs.dbt_model_url(name)),
+        "data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
+    }
+    if name in MART_SUMMARIES:
+        query = load_query(MART_SUMMARIES[name])
+        metadata[query.title.lower()] = dg.MetadataValue.md(
+            markdown_table(run_query(conn, query))
+        )
+    return metadata

@@ -8,6 +8,7 @@ from orchestration.assets import inbox_scan, nlp_tags, published
 from orchestration.automation import inbox_sensor, refresh_job, refresh_schedule
 from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
 from orchestration.dbt import dbt_models
+from orchestration.docs import DocsSite, data_docs, report
 from orchestration.project import dbt_resource
 from orchestration.resources import Inbox, NlpPipeline
 from orchestration.settings import Settings
@@ -16,7 +17,7 @@ from orchestration.warehouse import Warehouse
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[inbox_scan, nlp_tags, dbt_models, published],
+        assets=[inbox_scan, nlp_tags, dbt_models, published, data_docs, report],
         asset_checks=GREAT_EXPECTATIONS_CHECKS,
         jobs=[refresh_job],
         schedules=[refresh_schedule(settings.refresh_cron)],
@@ -32,6 +33,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 processes=settings.nlp_processes,
             ),
             "dbt": dbt_resource(),
+            "docs": DocsSite(path=str(settings.docs_folder)),
         },
     )
 

@@ -9,6 +9,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR
 
+# dbt's profiles.yml reads the build database path from this variable.
+BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))

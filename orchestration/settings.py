@@ -28,6 +28,11 @@ class Settings:
     refresh_cron: str = "0 6 * * *"
     nlp_batch_size: int = 64
     nlp_processes: int = 1
+    docs: Path | None = None  # data docs and the report; None: a docs/ folder beside the warehouse
+
+    @property
+    def docs_folder(self) -> Path:
+        return self.docs if self.docs is not None else self.warehouse.parent / "docs"
 
     @property
     def build_database(self) -> Path:
@@ -45,6 +50,7 @@ class Settings:
             refresh_cron=env.get("NEWSLEDGER_REFRESH_CRON", "0 6 * * *"),
             nlp_batch_size=_positive_int(env, "NEWSLEDGER_NLP_BATCH_SIZE", 64),
             nlp_processes=_positive_int(env, "NEWSLEDGER_NLP_PROCESSES", 1),
+            docs=Path(env["NEWSLEDGER_DOCS"]).resolve() if env.get("NEWSLEDGER_DOCS") else None,
         )
 
 

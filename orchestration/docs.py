@@ -1,0 +1,183 @@
+"""What analysts read besides SQL: dbt docs, Great Expectations Data Docs and the report,
+all under one docs folder (NEWSLEDGER_DOCS, by default docs/ beside the warehouse)."""
+
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets import POOL, PUBLISHED
+from orchestration.project import BUILD_DATABASE_ENV
+from orchestration.queries import load_query, markdown_table, run_query
+from orchestration.warehouse import Warehouse
+
+REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
+
+
+class DocsSite(dg.ConfigurableResource):
+    """The docs folder: dbt/, gx/, report/ and an index.html linking them."""
+
+    path: str
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.path)
+
+    @property
+    def dbt_index(self) -> Path:
+        return self.folder / "dbt" / "index.html"
+
+    @property
+    def gx_index(self) -> Path:
+        return self.folder / "gx" / "index.html"
+
+    @property
+    def report_index(self) -> Path:
+        return self.folder / "report" / "index.html"
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+    def dbt_model_url(self, name: str) -> str:
+        return f"{self.dbt_index.as_uri()}#!/model/model.newsledger.{name}"
+
+    def save_validation(self, table: str, result: dict) -> None:
+        """Keep a table's latest GX result for the Data Docs (written whole, then renamed)."""
+        folder = self.folder / "validations"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{table}.json"
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(result), encoding="utf-8")
+        os.replace(partial, path)
+
+    def validations(self) -> dict[str, dict]:
+        folder = self.folder / "validations"
+        return {
+            path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(folder.glob("*.json"))
+        }
+
+
+@dg.asset(
+    key=["docs", "data_docs"],
+    deps=[PUBLISHED],
+    group_name="docs",
+    kinds={"dbt", "html"},
+    pool=POOL,
+)
+def data_docs(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, docs: DocsSite
+) -> dg.MaterializeResult:
+    """dbt docs (models, columns, lineage, tests) and Great Expectations Data Docs (every suite
+    and its latest validation), rebuilt after each refresh."""
+    from expectations.data_docs import build_data_docs
+
+    os.environ[BUILD_DATABASE_ENV] = warehouse.path
+    generated = Path(warehouse.path).parent / "dbt_docs"
+    dbt.cli(["docs", "generate", "--static"], target_path=generated).wait()
+    docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
+    partial = docs.dbt_index.with_name(".index.html.tmp")
+    shutil.copyfile(generated / "static_index.html", partial)
+    os.replace(partial, docs.dbt_index)
+    context.log.info(f"dbt docs: {docs.dbt_index}")
+
+    validations = docs.validations()
+    build_data_docs(validations, docs.gx_index.parent, run_name=f"refresh {context.run_id[:8]}")
+    context.log.info(f"Great Expectations Data Docs ({len(validations)} tables): {docs.gx_index}")
+    write_docs_index(docs)
+    return dg.MaterializeResult(
+        metadata={
+            "docs": dg.MetadataValue.url(docs.index.as_uri()),
+            "dbt_docs": dg.MetadataValue.url(docs.dbt_index.as_uri()),
+            "great_expectations_data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
+            "validated_tables": len(validations),
+        }
+    )
+
+
+@dg.asset(
+    key=["docs", "report"],
+    deps=[PUBLISHED],
+    group_name="docs",
+    kinds={"python", "html"},
+)
+def report(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite
+) -> dg.MaterializeResult:
+    """Pictures of the published warehouse: the actor network, a timeline of events by type and
+    the figures sources disagree on, as PNGs and one self-contained HTML page."""
+    from orchestration import report as pictures
+
+    # The published copy: read-only, so the report needs no writer slot.
+    with duckdb.connect(warehouse.published_path, read_only=True) as conn:
+        drawn = [
+            pictures.actor_network(
+                conn.table("marts.actor_links").df(), conn.table("marts.actors").df()
+            ),
+            pictures.event_timeline(run_query(conn, load_query("events_by_type_and_date"))),
+            pictures.disagreeing_figures(conn.table("marts.figures").df()),
+        ]
+        tables = [(q.title, run_query(conn, q)) for q in map(load_query, REPORT_TABLES)]
+    page = pictures.report_html(
+        drawn,
+        [(title, frame.head(50).to_html(index=False, na_rep="")) for title, frame in tables],
+        title="newsledger report",
+    )
+    folder = docs.report_index.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for picture in drawn:
+        _write_whole(folder / f"{picture.name}.png", picture.png)
+    _write_whole(docs.report_index, page.encode("utf-8"))
+    context.log.info(f"report: {docs.report_index}")
+    write_docs_index(docs)
+    return dg.MaterializeResult(
+        metadata={
+            "report": dg.MetadataValue.url(docs.report_index.as_uri()),
+            **{
+                picture.name: dg.MetadataValue.md(
+                    f"![{picture.title}]({picture.data_uri()})\n\n{picture.caption}"
+                )
+                for picture in drawn
+            },
+            **{
+                title.lower().replace(" ", "_"): dg.MetadataValue.md(markdown_table(frame))
+                for title, frame in tables
+            },
+        }
+    )
+
+
+def write_docs_index(docs: DocsSite) -> None:
+    """The docs folder's front page: a link to each part that exists."""
+    parts = [
+        (docs.report_index, "Report", "actor network, timeline of events, disagreeing figures"),
+        (docs.dbt_index, "dbt docs", "every model and column, lineage, tests"),
+        (docs.gx_index, "Great Expectations Data Docs", "every suite and its latest validation"),
+    ]
+    items = "".join(
+        f"<li><a href='{path.relative_to(docs.folder).as_posix()}'>{html.escape(name)}</a>: "
+        f"{html.escape(what)}</li>"
+        for path, name, what in parts
+        if path.exists()
+    )
+    docs.folder.mkdir(parents=True, exist_ok=True)
+    _write_whole(
+        docs.index,
+        (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>newsledger docs</title></head><body style='font-family:system-ui,sans-serif'>"
+            f"<h1>newsledger docs</h1><ul>{items}</ul></body></html>"
+        ).encode(),
+    )
+
+
+def _write_whole(path: Path, content: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(content)
+    os.replace(partial, path)
