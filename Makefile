@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The browser test drives Debian's Chromium; Playwright's own browser download fails offline.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -19,7 +22,10 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(PY) -m orchestration.cli run
 
-test: $(INSTALLED)
+$(CHROMIUM):
+	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+test: $(INSTALLED) $(CHROMIUM)
 	$(PY) -m pytest
 
 ui: $(INSTALLED)

@@ -17,12 +17,14 @@ refresh_job = dg.define_asset_job(
 )
 
 
-def refresh_schedule(cron: str) -> dg.ScheduleDefinition:
+def refresh_schedule(cron: str, *, running: bool = True) -> dg.ScheduleDefinition:
     return dg.ScheduleDefinition(
         name="refresh_schedule",
         job=refresh_job,
         cron_schedule=cron,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
+        default_status=(
+            dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED
+        ),
         description="Refreshes the whole warehouse (NEWSLEDGER_REFRESH_CRON, daily by default).",
     )
 
@@ -46,12 +48,14 @@ def inbox_state(inbox: Path) -> dict[str, list[int]]:
     return state
 
 
-def inbox_sensor(inbox: Path) -> dg.SensorDefinition:
+def inbox_sensor(inbox: Path, *, running: bool = True) -> dg.SensorDefinition:
     @dg.sensor(
         name="inbox_sensor",
         job=refresh_job,
         minimum_interval_seconds=30,
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=(
+            dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
+        ),
         description=f"Starts a refresh when files in {inbox} are added, changed or removed.",
     )
     def watch_inbox(context: dg.SensorEvaluationContext):

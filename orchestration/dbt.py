@@ -13,11 +13,11 @@ from dagster_dbt import (
 
 from orchestration.assets import MART_NAMES, POOL
 from orchestration.docs import DocsSite
-from orchestration.project import BUILD_DATABASE_ENV, DBT_PROJECT
+from orchestration.project import BUILD_DATABASE_ENV, DBT_PROJECT, prepare_dbt_manifest_if_dev
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
-DBT_PROJECT.prepare_if_dev()
+prepare_dbt_manifest_if_dev()
 
 PREVIEW_ROWS = 5
 # The example query that summarizes a mart at a glance, shown in its metadata.

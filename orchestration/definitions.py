@@ -20,8 +20,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[inbox_scan, nlp_tags, dbt_models, published, data_docs, report],
         asset_checks=GREAT_EXPECTATIONS_CHECKS,
         jobs=[refresh_job],
-        schedules=[refresh_schedule(settings.refresh_cron)],
-        sensors=[inbox_sensor(settings.inbox)],
+        # Also the executor of runs launched from the UI ("Materialize all", a selection): the
+        # writer pool serializes their steps anyway, and in process each step skips a re-import.
+        executor=dg.in_process_executor,
+        schedules=[refresh_schedule(settings.refresh_cron, running=settings.automation)],
+        sensors=[inbox_sensor(settings.inbox, running=settings.automation)],
         resources={
             "inbox": Inbox(path=str(settings.inbox), max_file_bytes=settings.max_file_bytes),
             "warehouse": Warehouse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,3 +24,10 @@ def dbt_resource() -> DbtCliResource:
 def prepare_dbt_manifest() -> None:
     """Parse the dbt project into target/manifest.json (`dagster dev` does this by itself)."""
     dbt_resource().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+
+
+def prepare_dbt_manifest_if_dev() -> None:
+    """Under `dagster dev`, parse the dbt project at load so that model edits show up. dagster-dbt's
+    own `prepare_if_dev` looks for `dbt` on PATH, which an unactivated virtual environment lacks."""
+    if os.getenv("DAGSTER_IS_DEV_CLI"):
+        prepare_dbt_manifest()

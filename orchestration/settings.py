@@ -28,6 +28,7 @@ class Settings:
     refresh_cron: str = "0 6 * * *"
     nlp_batch_size: int = 64
     nlp_processes: int = 1
+    automation: bool = True  # the schedule and the inbox sensor start running
     docs: Path | None = None  # data docs and the report; None: a docs/ folder beside the warehouse
 
     @property
@@ -50,6 +51,7 @@ class Settings:
             refresh_cron=env.get("NEWSLEDGER_REFRESH_CRON", "0 6 * * *"),
             nlp_batch_size=_positive_int(env, "NEWSLEDGER_NLP_BATCH_SIZE", 64),
             nlp_processes=_positive_int(env, "NEWSLEDGER_NLP_PROCESSES", 1),
+            automation=_switch(env, "NEWSLEDGER_AUTOMATION", True),
             docs=Path(env["NEWSLEDGER_DOCS"]).resolve() if env.get("NEWSLEDGER_DOCS") else None,
         )
 
@@ -65,3 +67,14 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {raw!r}")
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ValueError(f"{name} must be on or off, got {raw!r}")
