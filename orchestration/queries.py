@@ -65,17 +65,47 @@ def markdown_table(frame: pd.DataFrame, max_rows: int = 10) -> str:
 
 
 def _cell(value: object) -> str:
+    import numpy as np
     import pandas as pd
 
-    if hasattr(value, "tolist") and not isinstance(value, pd.Timestamp):
-        text = "; ".join(_cell(v) for v in value.tolist())  # a list column: a numpy array
+    if isinstance(value, list | tuple | np.ndarray):
+        text = "; ".join(map(_cell, list(value)))  # a list column; DuckDB's are numpy arrays
     elif value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         text = ""
-    elif isinstance(value, float) and value.is_integer():
-        text = f"{int(value):,}"
+    elif isinstance(value, float | np.floating) and float(value).is_integer():
+        text = f"{int(value):,}"  # counts arrive as floats where a column holds nulls
     elif isinstance(value, dt.datetime):
         text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     else:
         text = str(value)
     text = " ".join(text.split()).replace("|", "\\|")
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def queries_markdown(conn: duckdb.DuckDBPyConnection, max_rows: int = 8) -> str:
+    """Every example query with what it answers, its SQL and its answer."""
+    sections = []
+    for query in all_queries():
+        body = query.sql.strip()
+        answer = markdown_table(run_query(conn, query), max_rows)
+        sections.append(
+            f"**{query.title}** (`queries/{query.name}.sql`)\n\n```sql\n{body}\n```\n\n{answer}"
+        )
+    return "\n\n".join(sections)
+
+
+def main() -> None:
+    """`python -m orchestration.queries [WAREHOUSE]`: every example query answered, as Markdown."""
+    import sys
+
+    import duckdb
+
+    from orchestration.settings import Settings
+
+    path = sys.argv[1] if len(sys.argv) > 1 else str(Settings.from_env().warehouse)
+    with duckdb.connect(path, read_only=True) as conn:
+        print(queries_markdown(conn))
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +14,11 @@ import duckdb
 import pytest
 
 from orchestration.assets import MART_NAMES
+from orchestration.checks import CHECKED_TABLES
 from orchestration.cli import RunSummary, run_refresh
+from orchestration.dbt import mart_metadata
+from orchestration.docs import DocsSite
+from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.slow
@@ -97,6 +105,87 @@ def test_claim_offsets_point_into_the_article_body(built) -> None:
         "where c.start_char < 0 or c.end_char > length(a.body) or c.start_char >= c.end_char",
     )
     assert mismatches == []
+
+
+def test_every_example_query_answers_on_the_sample_warehouse(built) -> None:
+    settings, _ = built
+    queries = all_queries()
+    assert len(queries) >= 4
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        for example in queries:
+            assert example.title and example.description, example.name
+            assert len(run_query(conn, example)) > 0, example.name
+
+
+def test_who_said_what_about_north_korean_troops_finds_several_speakers(built) -> None:
+    settings, _ = built
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        answer = run_query(conn, load_query("who_said_what_about_north_korean_troops"))
+    assert answer["speaker_name"].nunique() >= 3
+    mentions_troops = re.compile(r"(north korean|pyongyang|dprk).*(troops|soldiers|forces)", re.I)
+    assert all(mentions_troops.search(text) for text in answer["text"])
+
+
+def test_the_readme_shows_every_example_query_with_its_output(built) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    settings, _ = built
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        for example in all_queries():
+            assert example.sql.strip() in readme, f"queries/{example.name}.sql is not in README"
+            columns = run_query(conn, example).columns
+            header = "| " + " | ".join(columns) + " |"
+            after_query = readme[readme.index(example.sql.strip()) :]
+            assert header in after_query[:4000], f"no output table after {example.name}"
+
+
+def test_a_marts_metadata_counts_previews_and_summarizes(built) -> None:
+    settings, _ = built
+    docs = DocsSite(path=str(settings.docs_folder))
+    with duckdb.connect(str(settings.build_database), read_only=True) as conn:
+        claims = mart_metadata(conn, "claims", docs)
+        (n_claims,) = conn.execute("select count(*) from marts.claims").fetchone()
+    assert claims["dagster/row_count"] == n_claims
+    assert claims["preview"].value.startswith("| claim_id | article_id |")
+    assert claims["preview"].value.count("\n") == 1 + 5  # header, rule, five rows
+    assert "| speaker_name | claims |" in claims["top speakers"].value
+    assert claims["dbt_docs"].value.endswith("#!/model/model.newsledger.claims")
+
+
+def test_the_refresh_writes_dbt_docs_data_docs_and_the_report(built) -> None:
+    settings, summary = built
+    docs = settings.docs_folder
+    assert summary.docs == str(docs / "index.html")
+    front = (docs / "index.html").read_text(encoding="utf-8")
+    for part in ("report/index.html", "dbt/index.html", "gx/index.html"):
+        assert part in front
+    assert "actor_links" in (docs / "dbt" / "index.html").read_text(encoding="utf-8")
+    data_docs = (docs / "gx" / "index.html").read_text(encoding="utf-8")
+    assert all(table in data_docs for table in CHECKED_TABLES)
+    assert len(list((docs / "gx" / "validations").rglob("*.html"))) == len(CHECKED_TABLES)
+    for picture in ("actor_network", "event_timeline", "disagreeing_figures"):
+        png = (docs / "report" / f"{picture}.png").read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 10_000, picture
+    page = (docs / "report" / "index.html").read_text(encoding="utf-8")
+    assert page.count("src='data:image/png;base64,") == 3
+    assert not re.search(r"(src|href)=['\"]?(https?:|//)", page), "the report must stand alone"
+
+
+def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
+    settings, _ = built
+    env = {**os.environ, "NEWSLEDGER_WAREHOUSE": str(settings.warehouse)}
+    shell = [sys.executable, "-m", "orchestration.cli", "sql"]
+    answer = subprocess.run(
+        shell, input="select count(*) as n from marts.claims;", env=env, capture_output=True,
+        text=True, timeout=60, cwd=PROJECT_ROOT,
+    )
+    assert answer.returncode == 0, answer.stderr
+    (n_claims,) = query(settings, "select count(*) from marts.claims")[0]
+    assert f"│ {n_claims} " in answer.stdout or f" {n_claims} │" in answer.stdout
+    write = subprocess.run(
+        shell, input="create table marts.scratch (x int);", env=env, capture_output=True,
+        text=True, timeout=60, cwd=PROJECT_ROOT,
+    )
+    assert "read-only" in write.stdout + write.stderr
 
 
 def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:

@@ -6,6 +6,7 @@ succeed, then opens a mart's metadata and checks. Screenshots go to data/ui-scre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -145,11 +146,10 @@ def instance_of(workspace: Path) -> dg.DagsterInstance:
 @pytest.fixture(scope="module")
 def materialized_run(webserver: str, page, workspace: Path) -> dg.DagsterRun:
     page.goto(f"{webserver}/asset-groups")
-    skip = page.get_by_role("button", name="Skip")  # the first visit's newsletter prompt
-    try:
-        skip.click(timeout=15_000)
-    except Exception:  # no prompt shown
-        pass
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the first visit's newsletter prompt, if shown
+        page.get_by_role("button", name="Skip").click(timeout=15_000)
     for group in ("ingest", "nlp", "warehouse", "docs"):
         page.get_by_text(group, exact=True).first.wait_for()
     screenshot(page, "1_asset_graph")

@@ -1,0 +1,114 @@
+"""The report's pictures and page, drawn from small frames of mart rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from orchestration import report
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def actors() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "actor_id": ["a", "b", "c"],
+            "name": ["Ana Ortiz", "Northland", "Harbour Authority"],
+            "actor_type": ["person", "country", "organization"],
+            "n_mentions": [4, 9, 1],
+        }
+    )
+
+
+def links() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "relation": ["mentioned_with", "mentioned_with", "claims_about"],
+            "actor_id": ["a", "b", "a"],
+            "other_actor_id": ["b", "c", "b"],
+            "n_times": [3, 1, 2],
+        }
+    )
+
+
+def test_the_network_draws_every_linked_actor() -> None:
+    picture = report.actor_network(links(), actors())
+    assert picture.png.startswith(PNG)
+    assert "3 most linked actors and their 3 strongest links" in picture.caption
+
+
+def test_the_network_keeps_only_the_most_linked_actors() -> None:
+    many = pd.DataFrame(
+        {
+            "relation": "mentioned_with",
+            "actor_id": [f"x{i:02}" for i in range(40)],
+            "other_actor_id": [f"y{i:02}" for i in range(40)],
+            "n_times": range(1, 41),
+        }
+    )
+    picture = report.actor_network(many, actors())
+    assert f"{report.MAX_NETWORK_ACTORS} most linked actors" in picture.caption
+
+
+def test_no_links_says_so_instead_of_failing() -> None:
+    picture = report.actor_network(links().iloc[0:0], actors())
+    assert picture.png.startswith(PNG)
+    assert "The 0 most linked actors" in picture.caption
+
+
+def test_the_timeline_counts_the_undated_mentions_it_leaves_out() -> None:
+    events = pd.DataFrame(
+        {
+            "day": [pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-04"), pd.NaT],
+            "event_type": ["battle", "interception", "battle"],
+            "mentions": [2, 1, 5],
+        }
+    )
+    picture = report.event_timeline(events)
+    assert picture.png.startswith(PNG)
+    assert "5 mentions have neither" in picture.caption
+
+
+def test_the_timeline_of_nothing_is_still_a_picture() -> None:
+    empty = pd.DataFrame({"day": pd.Series([], dtype="datetime64[ns]"), "event_type": [],
+                          "mentions": []})
+    assert report.event_timeline(empty).png.startswith(PNG)
+
+
+def test_disagreeing_figures_draw_points_ranges_and_missing_dates() -> None:
+    figures = pd.DataFrame(
+        {
+            "subject": ["Northland", "Southland"],
+            "measure": ["troops", "drones"],
+            "low": [2_000.0, 5.0],
+            "best": [4_000.0, 5.0],
+            "high": [6_000.0, 5.0],
+            "disagreement": [True, False],
+            "claims": [
+                [
+                    {"value": 2_000.0, "high": None, "source_name": "Ana Ortiz",
+                     "claimed_on": dt.date(2025, 3, 1)},
+                    {"value": 4_000.0, "high": 6_000.0, "source_name": None,
+                     "claimed_on": None},
+                ],
+                [{"value": 5.0, "high": None, "source_name": "x", "claimed_on": None}],
+            ],
+        }
+    )
+    picture = report.disagreeing_figures(figures)
+    assert picture.png.startswith(PNG)
+    assert report.disagreeing_figures(figures.iloc[1:]).png.startswith(PNG)
+
+
+def test_the_page_inlines_its_pictures_and_escapes_text() -> None:
+    picture = report.actor_network(links(), actors())
+    page = report.report_html(
+        [picture], [("<Sources> & more", "<table><tr><td>1</td></tr></table>")], title="A & B"
+    )
+    assert page.count("data:image/png;base64,") == 1
+    assert "<title>A &amp; B</title>" in page
+    assert "&lt;Sources&gt; &amp; more" in page
+    assert not re.search(r"src=['\"]?https?:", page)
