@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,22 +35,31 @@ class Ingested:
     articles: list[Article]
 
 
-def ingest_inbox(inbox: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Ingested:
+def ingest_inbox(
+    inbox: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ingested:
     """Read every file under `inbox` (recursively, sorted by relative path) into records.
 
     Files larger than `max_bytes` are rejected unread. Articles that repeat an earlier one,
     exactly or nearly, carry its id in `duplicate_of`. Raises NotADirectoryError only when
     `inbox` itself is not a folder; problems with files become rejected Documents.
+    `progress(files done, files in all)` is called after each file.
     """
     root = Path(inbox)
     if not root.is_dir():
         raise NotADirectoryError(f"inbox {root} is not a folder")
     documents: list[Document] = []
     articles: list[Article] = []
-    for relative, path in _inbox_entries(root):
+    entries = _inbox_entries(root)
+    for relative, path in entries:
         document, found = ingest_file(path, relative, root=root, max_bytes=max_bytes)
         documents.append(document)
         articles.extend(found)
+        if progress is not None:
+            progress(len(documents), len(entries))
     return Ingested(documents, mark_duplicates(articles))
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from orchestration.progress import Progress
 from orchestration.resources import Inbox, NlpPipeline
 from orchestration.warehouse import NLP_TABLES, Warehouse
 
@@ -39,7 +40,7 @@ PUBLISHED = dg.AssetKey(["warehouse", "published"])
 )
 def inbox_scan(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
     """Reads every file of the inbox; the raw tables become exactly what the inbox holds."""
-    scanned = inbox.scan()
+    scanned = inbox.scan(progress=Progress(context.log.info, "files read"))
     warehouse.replace_inbox(scanned.documents, scanned.articles)
     rejected = [d for d in scanned.documents if d.status == "rejected"]
     for document in rejected:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +18,7 @@ class Inbox(dg.ConfigurableResource):
     path: str
     max_file_bytes: int = 5_000_000
 
-    def scan(self):
+    def scan(self, progress: Callable[[int, int], None] | None = None):
         from extract.ingest import ingest_inbox
 
         inbox = Path(self.path)
@@ -26,7 +26,7 @@ class Inbox(dg.ConfigurableResource):
             raise FileNotFoundError(
                 f"inbox {inbox} does not exist: set NEWSLEDGER_INBOX to a folder of articles"
             )
-        return ingest_inbox(inbox, max_bytes=self.max_file_bytes)
+        return ingest_inbox(inbox, max_bytes=self.max_file_bytes, progress=progress)
 
 
 class NlpPipeline(dg.ConfigurableResource):

@@ -49,6 +49,15 @@ def test_walks_recursively_in_path_order_and_skips_hidden_entries(tmp_path: Path
     assert [a.source_file for a in result.articles] == ["a/b/c.txt", "a/z.txt", "b.txt"]
 
 
+def test_progress_is_reported_after_every_file(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", STORY)
+    write(tmp_path, "b.bin", b"\x00\x01")
+    write(tmp_path, "c.txt", STORY.replace("Monday", "Friday"))
+    calls: list[tuple[int, int]] = []
+    ingest_inbox(tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_ids_and_hashes_follow_the_contract(tmp_path: Path) -> None:
     data = STORY.encode()
     write(tmp_path, "sub/story.txt", data)
