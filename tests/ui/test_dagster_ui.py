@@ -195,6 +195,8 @@ def test_a_marts_checks_show_the_great_expectations_suite_passed(
     page.get_by_text("great_expectations", exact=True).first.click()
     page.get_by_text("Passed", exact=True).first.wait_for()
     screenshot(page, "4_claims_checks")
+    failures = page.get_by_role("row").filter(has_text="failures")
+    failures.get_by_text("Show Markdown").click()
     page.get_by_text("No failed expectations.").first.wait_for()
 
 
