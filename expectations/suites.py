@@ -113,6 +113,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "quantity_id", "article_id", "value", "high", "unit", "qualifier", "text", "source_id",
         "sentence_index", "start_char", "end_char",
     ),
+    "marts.figures": (
+        "figure_id", "subject", "subject_actor_id", "measure", "n_claims", "n_sources", "low",
+        "best", "high", "disagreement", "first_claimed_on", "last_claimed_on", "claims",
+    ),
+    "marts.actor_links": (
+        "link_id", "relation", "actor_id", "actor_name", "other_actor_id", "other_actor_name",
+        "n_times", "n_articles", "first_seen", "last_seen",
+    ),
 }  # fmt: skip
 
 # dtype names for ExpectColumnValuesToBeInTypeList. DuckDB hands back int64 or Int64 (when the
@@ -408,6 +416,34 @@ def _list_length(value: object) -> int | None:
     if value is None or isinstance(value, (str, float)):
         return None  # null (NaN) or not a list at all
     return len(value)  # list, tuple or the numpy array DuckDB returns for VARCHAR[]
+
+
+def _low_best_high_ordered(frame: pd.DataFrame) -> pd.Series:
+    import pandas as pd
+
+    low, best, high = (pd.to_numeric(frame[c], errors="coerce") for c in ("low", "best", "high"))
+    return _where(low.notna() & best.notna() & high.notna(), (low <= best) & (best <= high))
+
+
+def _claims_listed(frame: pd.DataFrame) -> pd.Series:
+    listed = frame["claims"].map(_list_length)
+    return _where(listed.notna() & frame["n_claims"].notna(), listed == frame["n_claims"])
+
+
+def _one_claim_agrees(frame: pd.DataFrame) -> pd.Series:
+    return _where(frame["n_claims"] == 1, frame["disagreement"] != True)  # noqa: E712
+
+
+def _links_two_actors(frame: pd.DataFrame) -> pd.Series:
+    both = frame["actor_id"].notna() & frame["other_actor_id"].notna()
+    return _where(both, frame["actor_id"] != frame["other_actor_id"])
+
+
+def _mention_pair_stored_once(frame: pd.DataFrame) -> pd.Series:
+    """An undirected link keeps the smaller actor_id first, so a pair has one row."""
+    applies = (frame["relation"] == "mentioned_with") & frame["actor_id"].notna()
+    return _where(applies & frame["other_actor_id"].notna(),
+                  frame["actor_id"].astype(str) < frame["other_actor_id"].astype(str))
 
 
 def _has_aliases(frame: pd.DataFrame) -> pd.Series:
@@ -921,6 +957,88 @@ def marts_quantities() -> Suite:
     )
 
 
+def marts_figures() -> Suite:
+    """marts.figures: one row per (subject, measure) with every claimed value reconciled."""
+    gxe = _gxe()
+    return Suite(
+        "marts.figures",
+        (
+            *_columns_present("marts.figures"),
+            *_at_least_one_row(WARNING),
+            # dbt tests subject, measure and the values not_null
+            *_required_text("subject", not_null=False),
+            *_required_text("measure", not_null=False),
+            *_count("n_claims", minimum=1, not_null=False, aggregate=True),
+            *_count("n_sources", aggregate=True),
+            *_number("low"),
+            *_number("best"),
+            *_number("high"),
+            *_holds(CRITICAL, "low_best_high_ordered"),
+            *_holds(CRITICAL, "claims_listed"),
+            *_holds(CRITICAL, "one_claim_agrees"),
+            *critical(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="n_claims",
+                    column_B="n_sources",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="last_claimed_on",
+                    column_B="first_claimed_on",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+            ),
+            *_date_range("first_claimed_on", earliest=EARLIEST_MENTIONED_DATE),
+            *_date_range("last_claimed_on", earliest=EARLIEST_MENTIONED_DATE),
+        ),
+        {
+            computed("low_best_high_ordered"): _low_best_high_ordered,
+            computed("claims_listed"): _claims_listed,
+            computed("one_claim_agrees"): _one_claim_agrees,
+        },
+    )
+
+
+def marts_actor_links() -> Suite:
+    """marts.actor_links: one row per (relation, actor, other actor)."""
+    gxe = _gxe()
+    return Suite(
+        "marts.actor_links",
+        (
+            *_columns_present("marts.actor_links"),
+            *_at_least_one_row(WARNING),
+            *_required_text("actor_name"),
+            *_required_text("other_actor_name"),
+            *_count("n_times", minimum=1, not_null=False, aggregate=True),
+            *_count("n_articles", minimum=1, not_null=False, aggregate=True),
+            *_holds(CRITICAL, "links_two_actors"),
+            *_holds(CRITICAL, "mention_pair_stored_once"),
+            *critical(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="n_times",
+                    column_B="n_articles",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="last_seen",
+                    column_B="first_seen",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+            ),
+            *_date_range("first_seen"),
+            *_date_range("last_seen"),
+        ),
+        {
+            computed("links_two_actors"): _links_two_actors,
+            computed("mention_pair_stored_once"): _mention_pair_stored_once,
+        },
+    )
+
+
 SUITES: dict[str, Callable[[], Suite]] = {
     "raw.documents": raw_documents,
     "raw.articles": raw_articles,
@@ -935,5 +1053,7 @@ SUITES: dict[str, Callable[[], Suite]] = {
     "marts.claims": marts_claims,
     "marts.events": marts_events,
     "marts.quantities": marts_quantities,
+    "marts.figures": marts_figures,
+    "marts.actor_links": marts_actor_links,
 }
 TABLES: tuple[str, ...] = tuple(SUITES)

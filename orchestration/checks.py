@@ -20,6 +20,8 @@ CHECKED_TABLES = (
     "marts.claims",
     "marts.events",
     "marts.quantities",
+    "marts.figures",
+    "marts.actor_links",
 )
 
 

@@ -338,6 +338,47 @@ def marts_quantities() -> pd.DataFrame:
     return frame
 
 
+def marts_figures() -> pd.DataFrame:
+    claim = {"value": 3000.0, "high": None, "qualifier": None, "source_id": "s4",
+             "source_name": "officials", "article_id": "a0", "claimed_on": None,
+             "incident": None, "sentence": "Officials said 3,000 troops had crossed."}
+    ranged = {**claim, "value": 5000.0, "high": 7000.0, "source_id": "s3", "source_name": "Ana"}
+    return pd.DataFrame(
+        {
+            "figure_id": ["f0", "f1"],
+            "subject": ["Northland", "Harbour Authority"],
+            "subject_actor_id": ["c1", None],
+            "measure": ["troops", "drones"],
+            "n_claims": ints(2, 1),
+            "n_sources": ints(2, 1),
+            "low": [3000.0, 12.0],
+            "best": [4500.0, 12.0],
+            "high": [7000.0, 12.0],
+            "disagreement": [True, False],
+            "first_claimed_on": dates("2025-03-01", None),
+            "last_claimed_on": dates("2025-03-04", None),
+            "claims": [[claim, ranged], [{**claim, "value": 12.0}]],
+        }
+    )
+
+
+def marts_actor_links() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "link_id": ["l0", "l1", "l2"],
+            "relation": ["mentioned_with", "mentioned_with", "claims_about"],
+            "actor_id": ["c1", "c1", "p1"],
+            "actor_name": ["Northland", "Northland", "Ana Ortiz"],
+            "other_actor_id": ["c2", "p1", "c1"],
+            "other_actor_name": ["Southland", "Ana Ortiz", "Northland"],
+            "n_times": ints(3, 1, 2),
+            "n_articles": ints(2, 1, 1),
+            "first_seen": dates("2025-03-01", "2025-03-02", None),
+            "last_seen": dates("2025-03-04", "2025-03-02", None),
+        }
+    )
+
+
 GOOD_FRAMES = {
     "raw.documents": raw_documents,
     "raw.articles": raw_articles,
@@ -352,6 +393,8 @@ GOOD_FRAMES = {
     "marts.claims": marts_claims,
     "marts.events": marts_events,
     "marts.quantities": marts_quantities,
+    "marts.figures": marts_figures,
+    "marts.actor_links": marts_actor_links,
 }
 
 

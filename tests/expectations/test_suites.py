@@ -279,6 +279,28 @@ BROKEN = [
      "expect_column_values_to_not_be_null", "unit", WARNING),
     ("marts.quantities", "offsets off the text", _widen("end_char", 1, 3),
      "expect_column_values_to_be_in_set", "computed:span_matches_text", WARNING),
+    ("marts.figures", "best above high", _set("best", 0, 9000.0),
+     "expect_column_values_to_be_in_set", "computed:low_best_high_ordered", CRITICAL),
+    ("marts.figures", "claims missing from the list", _set("n_claims", 0, 3),
+     "expect_column_values_to_be_in_set", "computed:claims_listed", CRITICAL),
+    ("marts.figures", "a single claim disagreeing", _set("disagreement", 1, True),
+     "expect_column_values_to_be_in_set", "computed:one_claim_agrees", CRITICAL),
+    ("marts.figures", "more sources than claims", _set("n_sources", 1, 2),
+     "expect_column_pair_values_a_to_be_greater_than_b", "n_claims, n_sources", CRITICAL),
+    ("marts.figures", "blank measure", _set("measure", 0, " "),
+     "expect_column_values_to_match_regex", "measure", CRITICAL),
+    ("marts.figures", "low as text", _set("low", 1, "twelve"),
+     "expect_column_values_to_be_in_type_list", "low", CRITICAL),
+    ("marts.actor_links", "an actor linked to itself", _set("other_actor_id", 2, "p1"),
+     "expect_column_values_to_be_in_set", "computed:links_two_actors", CRITICAL),
+    ("marts.actor_links", "a mention pair stored backwards", _set("actor_id", 1, "q9"),
+     "expect_column_values_to_be_in_set", "computed:mention_pair_stored_once", CRITICAL),
+    ("marts.actor_links", "more articles than times", _set("n_articles", 0, 5),
+     "expect_column_pair_values_a_to_be_greater_than_b", "n_times, n_articles", CRITICAL),
+    ("marts.actor_links", "no times", _set("n_times", 1, 0),
+     "expect_column_values_to_be_between", "n_times", CRITICAL),
+    ("marts.actor_links", "missing name", _set("other_actor_name", 0, None),
+     "expect_column_values_to_not_be_null", "other_actor_name", CRITICAL),
 ]  # fmt: skip
 
 
@@ -293,7 +315,8 @@ def test_tables_are_the_contract():
     assert TABLES == (
         "raw.documents", "raw.articles", "nlp.sentences", "nlp.entity_mentions", "nlp.quotes",
         "nlp.event_mentions", "nlp.quantities", "marts.articles", "marts.sources",
-        "marts.actors", "marts.claims", "marts.events", "marts.quantities",
+        "marts.actors", "marts.claims", "marts.events", "marts.quantities", "marts.figures",
+        "marts.actor_links",
     )  # fmt: skip
     assert set(TABLES) == set(COLUMNS)
 
