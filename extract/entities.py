@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, find_quote_spans, sentence_indexer, speaker_heads
+from extract.doctext import doc_text
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -164,9 +165,9 @@ class _Context:
     def __init__(self, doc: Doc, gazetteer: Gazetteer) -> None:
         self.doc = doc
         self.gaz = gazetteer
-        self.skip_chars = _skip_ranges(doc.text)
+        self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
-        self.quotes = find_quote_spans(doc.text)
+        self.quotes = find_quote_spans(doc_text(doc))
         self.speakers = {t.i for t in speaker_heads(doc)}
         self.title_tokens: set[int] = set()  # words of titles before a name ("Secretary of State")
         self._sentence_starts = sentence_indexer(doc)
@@ -222,7 +223,7 @@ def _verbless_lines(doc: Doc) -> list[tuple[int, int]]:
     """Byline-like lines: no verb, and either little but names ("Associated Press") or the
     marks of a byline (an ampersand, a middle dot, a numeric date)."""
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for line in re.finditer(r"[^\n]+", text):
         span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
         if span is None:
@@ -1328,7 +1329,7 @@ def _records(ctx: _Context, cands: list[_Cand]) -> list[EntityMention]:
                 sentence_index=ctx.sentence_of(c.start),
                 start_char=start_char,
                 end_char=end_char,
-                text=doc.text[start_char:end_char],
+                text=doc_text(doc)[start_char:end_char],
                 label=c.label,
                 name=c.name,
                 entity_type=c.etype,

@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.doctext import doc_text
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -2859,7 +2860,7 @@ def _location(
     found = _places(sent, taken, mention_at, prefer=scope)
     if found is None and frame.sent_index > 0:
         prev = sents[frame.sent_index - 1]
-        between = sent.doc.text[prev.end_char : sent.start_char] + prev.text[-1:]
+        between = doc_text(sent.doc)[prev.end_char : sent.start_char] + prev.text[-1:]
         if "\n" not in between and "\n" not in prev.text.strip():
             found = _places(prev, taken, mention_at, prefer=set())
     return found

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.claims import find_claims
+from extract.doctext import doc_text
 from extract.entities import find_mentions
 from extract.records import EntityMention, EventMention, Quantity, Quote, Sentence
 
@@ -125,7 +126,7 @@ def doc_sentences(doc: Doc, article_id: str) -> list[Sentence]:
                 sentence_index=len(sentences),
                 start_char=start,
                 end_char=end,
-                text=doc.text[start:end],
+                text=doc_text(doc)[start:end],
             )
         )
     return sentences

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from extract.doctext import doc_text
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -576,7 +577,7 @@ def find_quantities(doc: Doc, *, quotes: list[Quote]) -> list[Quantity]:
                 article_id=article_id,
                 quantity_index=len(records),
                 sentence_index=sent_index[p.start],
-                text=doc.text[start_char:end_char],
+                text=doc_text(doc)[start_char:end_char],
                 value=p.value,
                 high=p.high,
                 unit=p.unit,
