@@ -1,28 +1,46 @@
-"""The text of a Doc and of its spans, computed once per Doc.
+"""What the rules read of a Doc many times over, computed once per Doc.
 
 spaCy rebuilds `Doc.text` from every token on each access, and `Span.text` from the span's
-tokens; the rules read both hundreds of times per article. A Doc's text never changes (even
-retokenizing keeps it), so it is kept for as long as the Doc lives.
+tokens; the rules read both hundreds of times per article, and several finders need the same
+derived facts (the figures of the Doc). A Doc's text never changes (even retokenizing keeps it),
+so what is derived from it is kept for as long as the Doc lives.
 """
 
 from __future__ import annotations
 
+import functools
 import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["doc_text", "span_text"]
+__all__ = ["doc_text", "per_doc", "span_text"]
 
-# Weak keys: a Doc's entry goes when the Doc does, so the cache never outgrows the Docs in use.
-_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+_T = TypeVar("_T")
 
 
+def per_doc(derive: Callable[[Doc], _T]) -> Callable[[Doc], _T]:
+    """`derive(doc)` computed once per Doc. The result must not refer to the Doc (no Tokens or
+    Spans), or the Doc would never be freed; it is shared, so it must not be changed either."""
+    # Weak keys: a Doc's entry goes when the Doc does, so the cache holds only Docs in use.
+    results: weakref.WeakKeyDictionary[Doc, _T] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(derive)
+    def cached(doc: Doc) -> _T:
+        try:
+            return results[doc]
+        except KeyError:
+            result = results[doc] = derive(doc)
+            return result
+
+    return cached
+
+
+@per_doc
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once per Doc."""
-    text = _TEXTS.get(doc)
-    if text is None:
-        text = _TEXTS[doc] = doc.text
-    return text
+    return doc.text
 
 
 def span_text(span: Span) -> str:

@@ -165,6 +165,8 @@ class _Context:
     def __init__(self, doc: Doc, gazetteer: Gazetteer) -> None:
         self.doc = doc
         self.gaz = gazetteer
+        self.text = doc_text(doc)
+        self.words = [t.text for t in doc]
         self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
         self.quotes = find_quote_spans(doc_text(doc))
@@ -316,15 +318,15 @@ def _title_candidates(ctx: _Context) -> list[_Cand]:
         if not t.is_alpha:
             i += 1
             continue
-        n = ctx.gaz.title_length([x.text for x in doc[i : i + 6]])
+        n = ctx.gaz.title_length(ctx.words[i : i + 6])
         if not n:
             i += 1
             continue
         j = i + n
         end = _name_run(doc, j)
         # Titles chain ("press secretary Major General Pat Ryder"): skip inner titles.
-        while end > j and ctx.gaz.title_length([x.text for x in doc[j:end]]):
-            m = ctx.gaz.title_length([x.text for x in doc[j:end]])
+        while end > j and ctx.gaz.title_length(ctx.words[j:end]):
+            m = ctx.gaz.title_length(ctx.words[j:end])
             if m >= end - j:
                 break
             j += m
@@ -360,8 +362,7 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             last = doc[j - 1]
             if last.is_punct or last.is_space:
                 continue
-            span = doc[i:j]
-            text = span.text
+            text = ctx.text[doc[i].idx : last.idx + len(last)]
             if "\n" in text:
                 continue
             country = ctx.gaz.country(text, codes=False)
@@ -369,9 +370,9 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             capital = None if country or org else ctx.gaz.country_by_capital(text)
             if country or org or capital:
                 # Lower-case words only inside a name, never as the whole of it.
-                if not any(_capitalized(t) for t in span):
+                if not any(_capitalized(t) for t in doc[i:j]):
                     continue
-                if text.isupper() is False and len(span) == 1 and text.lower() == text:
+                if text.isupper() is False and j - i == 1 and text.lower() == text:
                     continue
                 best = _Cand(
                     i,
