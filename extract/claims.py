@@ -28,7 +28,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import doc_text
+from extract.doctext import doc_text, per_doc
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -262,9 +262,14 @@ def _single_close(text: str, start: int) -> int | None:
     return None
 
 
+@per_doc  # the speakers of the entity rules and the claims read the same quotations
+def _doc_quote_spans(doc: Doc) -> tuple[QuoteSpan, ...]:
+    return tuple(find_quote_spans(doc_text(doc)))
+
+
 class _Quotes:
     def __init__(self, doc: Doc) -> None:
-        self.spans = find_quote_spans(doc_text(doc))
+        self.spans = _doc_quote_spans(doc)
         self._opens = [q.open_char for q in self.spans]
         self.mark_chars: set[int] = set()
         for q in self.spans:

@@ -8,14 +8,16 @@ so what is derived from it is kept for as long as the Doc lives.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["doc_text", "per_doc", "span_text"]
+__all__ = ["doc_text", "ents_within", "per_doc", "span_text"]
 
 _T = TypeVar("_T")
 
@@ -46,3 +48,21 @@ def doc_text(doc: Doc) -> str:
 def span_text(span: Span) -> str:
     """`span.text`, as a slice of the Doc's text."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+@per_doc
+def _entity_bounds(doc: Doc) -> tuple[tuple[int, int, int, int, int], ...]:
+    """(start, end, label, kb_id, span_id) of each of `doc.ents`, in order."""
+    return tuple((e.start, e.end, e.label, e.kb_id, e.id) for e in doc.ents)
+
+
+def ents_within(span: Span) -> list[Span]:
+    """`span.ents`: the Doc's entities wholly inside the span, in order. spaCy builds every
+    entity of the Doc to answer that; this builds only those inside."""
+    bounds = _entity_bounds(span.doc)
+    first = bisect.bisect_left(bounds, (span.start,))
+    inside = itertools.takewhile(lambda bound: bound[1] <= span.end, bounds[first:])
+    return [
+        Span(span.doc, start, end, label=label, kb_id=kb_id, span_id=span_id)
+        for start, end, label, kb_id, span_id in inside
+    ]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.claims import PERSON_NOUNS, find_quote_spans, sentence_indexer, speaker_heads
+from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
 from extract.doctext import doc_text
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
@@ -169,7 +169,6 @@ class _Context:
         self.words = [t.text for t in doc]
         self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
-        self.quotes = find_quote_spans(doc_text(doc))
         self.speakers = {t.i for t in speaker_heads(doc)}
         self.title_tokens: set[int] = set()  # words of titles before a name ("Secretary of State")
         self._sentence_starts = sentence_indexer(doc)

@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import doc_text
+from extract.doctext import doc_text, ents_within
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -2870,7 +2870,7 @@ def _places(
     span: Span, taken: set[str], mention_at: Mapping[int, EntityMention], prefer: set[int]
 ) -> str | None:
     candidates: list[tuple[int, int, str]] = []
-    names = list(span.ents)
+    names = ents_within(span)
     known = {(e.start, e.end) for e in names}
     for m in {id(m): m for t in span for m in [mention_at.get(t.i)] if m}.values():
         piece = span.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from extract.doctext import doc_text
+from extract.doctext import doc_text, ents_within
 from extract.quantities import SMALL_NUMBERS
 
 __all__ = ["DateExpression", "date_expressions", "find_date_text", "resolve_date"]
@@ -222,8 +222,8 @@ def date_expressions(span: Span) -> list[DateExpression]:
     doc = span.doc
     found: list[tuple[int, int, int]] = []  # (start_char, end_char, token index of its head)
     taken: set[int] = set()
-    for ent in doc.ents:
-        if ent.start < span.start or ent.end > span.end or ent.label_ not in ("DATE", "TIME"):
+    for ent in ents_within(span):
+        if ent.label_ not in ("DATE", "TIME"):
             continue
         if _is_modifier_or_clock(ent):
             continue
