@@ -78,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
 
     n = len(docs)
     print(f"{n} articles, {words:,} words")
-    print(f"spaCy parse, 1 process: {parse_seconds:.1f} CPU-s = {words / parse_seconds:,.0f} words/s")
-    print(f"rules, 1 process:       {rules_seconds:.1f} CPU-s = {words / rules_seconds:,.0f} words/s "
+    print(f"spaCy parse, 1 process: {parse_seconds:.1f} CPU-s "
+          f"= {words / parse_seconds:,.0f} words/s")
+    print(f"rules, 1 process:       {rules_seconds:.1f} CPU-s "
+          f"= {words / rules_seconds:,.0f} words/s "
           f"({rules_seconds / parse_seconds:.0%} of the parse)")
     for name, seconds in spent.items():
         print(f"  {name:<11} {1000 * seconds / n:7.1f} ms/article  {seconds / rules_seconds:6.1%}")
