@@ -28,6 +28,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.doctext import doc_text, per_doc
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -261,9 +262,14 @@ def _single_close(text: str, start: int) -> int | None:
     return None
 
 
+@per_doc  # the speakers of the entity rules and the claims read the same quotations
+def _doc_quote_spans(doc: Doc) -> tuple[QuoteSpan, ...]:
+    return tuple(find_quote_spans(doc_text(doc)))
+
+
 class _Quotes:
     def __init__(self, doc: Doc) -> None:
-        self.spans = find_quote_spans(doc.text)
+        self.spans = _doc_quote_spans(doc)
         self._opens = [q.open_char for q in self.spans]
         self.mark_chars: set[int] = set()
         for q in self.spans:
@@ -690,10 +696,10 @@ def _left_content(
     while start_tok < a and doc[start_tok].is_space:
         start_tok += 1
     start_char = doc[start_tok].idx
-    m = _DATELINE.match(doc.text[start_char:end_char])
+    m = _DATELINE.match(doc_text(doc)[start_char:end_char])
     if m:
         start_char += m.end()
-    m = _DISCOURSE.match(doc.text[start_char:end_char])
+    m = _DISCOURSE.match(doc_text(doc)[start_char:end_char])
     if m:
         start_char += m.end()
     q = quotes.at(start_char) or quotes.at(start_char + 1)
@@ -837,7 +843,7 @@ def _np_text(head: Token, *, keep_conj: bool = True) -> tuple[str, int, int]:
     while last > first and (doc[last].is_punct or doc[last].is_space):
         last -= 1
     start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-    return doc.text[start:end], start, end
+    return doc_text(doc)[start:end], start, end
 
 
 class _SpeakerResolver:
@@ -1014,10 +1020,10 @@ def _demonym_reorder(head: Token, text: str, mentions: _Mentions) -> str:
             m = mentions.of(objs[0])
             if m is None or m.entity_type != "country":
                 continue
-            demonym = _demonym_in_text(m.text, doc.text)
+            demonym = _demonym_in_text(m.text, doc_text(doc))
             if demonym is None:
                 continue
-            lead = doc.text[doc[min(t.i for t in head.subtree)].idx : c.idx].strip()
+            lead = doc_text(doc)[doc[min(t.i for t in head.subtree)].idx : c.idx].strip()
             lead = re.sub(r"^(?:the|The)\s+", "", lead)
             return (
                 f"{demonym} {lead[:1].lower()}{lead[1:]}"
@@ -1083,7 +1089,7 @@ def find_claims(
     resolver = _SpeakerResolver(doc, known, quotes)
     drafts: list[_Draft] = []
     previous: list[tuple[int, _Speaker]] = []
-    text = doc.text
+    text = doc_text(doc)
 
     def emit(kind_text, cue, speakers, attribution, anchor):
         kind, claim_text, start, end = kind_text
@@ -1123,7 +1129,7 @@ def find_claims(
             if len(subjects) > 1 and speakers and all(sp.type == "unnamed" for sp in speakers):
                 first = min(t.i for t in subjects[0].subtree)
                 joined, start, _ = _np_text(subjects[-1])
-                span_text = doc.text[doc[first].idx : start + len(joined)]
+                span_text = doc_text(doc)[doc[first].idx : start + len(joined)]
                 speakers = [_Speaker(span_text, span_text, "unnamed", doc[first].idx)]
             if not speakers:
                 continue
@@ -1146,7 +1152,7 @@ def _verb_claim(
 ) -> tuple[str, str, int, int] | None:
     """(kind, text, start, end) of what a cue verb reports, or None."""
     doc = verb.doc
-    text = doc.text
+    text = doc_text(doc)
     right = _right_content(verb, lemma, quotes)
     if right is not None:
         first, last = right
@@ -1193,7 +1199,7 @@ def _relative_claim(verb: Token, claim: tuple[str, str, int, int]) -> tuple[str,
     first, last = min(idx), max(idx)
     while first < last and (doc[first].dep_ == "det" or doc[first].is_punct):
         first += 1
-    np = doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+    np = doc_text(doc)[doc[first].idx : doc[last].idx + len(doc[last].text)]
     kind, body, _, end = claim
     return kind, f"{np} ... {body}", doc[first].idx, end
 
@@ -1218,7 +1224,7 @@ def _parenthetical(
         return None
     first, last = trimmed
     kind, body, start, end = _claim_text(
-        doc.text, doc[first].idx, doc[last].idx + len(doc[last].text), quotes
+        doc_text(doc), doc[first].idx, doc[last].idx + len(doc[last].text), quotes
     )
     lead = claim[1]
     return kind, _clean(f"{lead} {body}" if lead else body), claim[2], end
@@ -1401,7 +1407,7 @@ _HEADLINE_COLON = re.compile(r"^(?P<content>.{12,}?):\s+(?P<speaker>[^:]{2,40})$
 def _headline_claims(doc, quotes, known, resolver, drafts, previous, emit):
     """Attributions in headlines, which the parser reads poorly: "X, says Y", "X, Y claims",
     "X: Japanese government"."""
-    text = doc.text
+    text = doc_text(doc)
     covered = [(d.start, d.end) for d in drafts]
     for line_match in re.finditer(r"[^\n]+", text):
         line = line_match.group(0).rstrip()
@@ -1476,7 +1482,7 @@ def _headline_speakers(span, known, resolver, previous):
 
 def _continuations(doc: Doc, quotes: _Quotes, drafts: list[_Draft]) -> None:
     """A quote-only sentence right after a direct quote continues it: `"A," X said. "B."`."""
-    text = doc.text
+    text = doc_text(doc)
     bounds = [(_sent_start(s), _sent_end(s)) for s in _nonblank_sents(doc)]
     claimed = [(d.start, d.end) for d in drafts]
     additions: list[_Draft] = []
@@ -1546,7 +1552,7 @@ def _records(doc: Doc, drafts: list[_Draft], anchor: date | None) -> list[Quote]
         hi = max(d.end, doc[a_last].idx + len(doc[a_last].text))
         s_first = _sentence_index(starts, lo)
         s_last = _sentence_index(starts, max(lo, hi - 1))
-        sentence_text = doc.text[starts[s_first] : _sent_end(sents[s_last])] if sents else ""
+        sentence_text = doc_text(doc)[starts[s_first] : _sent_end(sents[s_last])] if sents else ""
         attribution_span = _attribution_span(doc, d)
         claim_date, date_text = _claim_date(attribution_span, anchor)
         records.append(

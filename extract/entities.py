@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.claims import PERSON_NOUNS, find_quote_spans, sentence_indexer, speaker_heads
+from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
+from extract.doctext import doc_text
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -164,9 +165,10 @@ class _Context:
     def __init__(self, doc: Doc, gazetteer: Gazetteer) -> None:
         self.doc = doc
         self.gaz = gazetteer
-        self.skip_chars = _skip_ranges(doc.text)
+        self.text = doc_text(doc)
+        self.words = [t.text for t in doc]
+        self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
-        self.quotes = find_quote_spans(doc.text)
         self.speakers = {t.i for t in speaker_heads(doc)}
         self.title_tokens: set[int] = set()  # words of titles before a name ("Secretary of State")
         self._sentence_starts = sentence_indexer(doc)
@@ -222,7 +224,7 @@ def _verbless_lines(doc: Doc) -> list[tuple[int, int]]:
     """Byline-like lines: no verb, and either little but names ("Associated Press") or the
     marks of a byline (an ampersand, a middle dot, a numeric date)."""
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for line in re.finditer(r"[^\n]+", text):
         span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
         if span is None:
@@ -315,15 +317,15 @@ def _title_candidates(ctx: _Context) -> list[_Cand]:
         if not t.is_alpha:
             i += 1
             continue
-        n = ctx.gaz.title_length([x.text for x in doc[i : i + 6]])
+        n = ctx.gaz.title_length(ctx.words[i : i + 6])
         if not n:
             i += 1
             continue
         j = i + n
         end = _name_run(doc, j)
         # Titles chain ("press secretary Major General Pat Ryder"): skip inner titles.
-        while end > j and ctx.gaz.title_length([x.text for x in doc[j:end]]):
-            m = ctx.gaz.title_length([x.text for x in doc[j:end]])
+        while end > j and ctx.gaz.title_length(ctx.words[j:end]):
+            m = ctx.gaz.title_length(ctx.words[j:end])
             if m >= end - j:
                 break
             j += m
@@ -359,8 +361,7 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             last = doc[j - 1]
             if last.is_punct or last.is_space:
                 continue
-            span = doc[i:j]
-            text = span.text
+            text = ctx.text[doc[i].idx : last.idx + len(last)]
             if "\n" in text:
                 continue
             country = ctx.gaz.country(text, codes=False)
@@ -368,9 +369,9 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             capital = None if country or org else ctx.gaz.country_by_capital(text)
             if country or org or capital:
                 # Lower-case words only inside a name, never as the whole of it.
-                if not any(_capitalized(t) for t in span):
+                if not any(_capitalized(t) for t in doc[i:j]):
                     continue
-                if text.isupper() is False and len(span) == 1 and text.lower() == text:
+                if text.isupper() is False and j - i == 1 and text.lower() == text:
                     continue
                 best = _Cand(
                     i,
@@ -1328,7 +1329,7 @@ def _records(ctx: _Context, cands: list[_Cand]) -> list[EntityMention]:
                 sentence_index=ctx.sentence_of(c.start),
                 start_char=start_char,
                 end_char=end_char,
-                text=doc.text[start_char:end_char],
+                text=doc_text(doc)[start_char:end_char],
                 label=c.label,
                 name=c.name,
                 entity_type=c.etype,

@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.doctext import doc_text, ents_within
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -2269,7 +2270,7 @@ def _family(event_type: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 # Counts
 # --------------------------------------------------------------------------------------------
-def _assign_numbers(frames: list[_Frame], phrases: list[NumberPhrase]) -> None:
+def _assign_numbers(frames: list[_Frame], phrases: Sequence[NumberPhrase]) -> None:
     """Each figure goes to the innermost frame whose clause holds it."""
     if not frames:
         return
@@ -2280,7 +2281,7 @@ def _assign_numbers(frames: list[_Frame], phrases: list[NumberPhrase]) -> None:
             min(owners, key=lambda x: (x[0], x[1]))[2].numbers.append(p)
 
 
-def _count(frame: _Frame, phrases: list[NumberPhrase]) -> None:
+def _count(frame: _Frame, phrases: Sequence[NumberPhrase]) -> None:
     """Killed, wounded and one typed quantity from the frame's own figures."""
     roles: list[tuple[str, float, float | None]] = []
     for trig in frame.triggers:
@@ -2309,7 +2310,7 @@ def _count(frame: _Frame, phrases: list[NumberPhrase]) -> None:
     frame.quantity, frame.quantity_high, frame.quantity_unit = value, high, role
 
 
-def _victims(tok: Token, phrases: list[NumberPhrase]) -> tuple[str, float] | None:
+def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] | None:
     """The number of people a kill/wound verb names: "killed a mother and her three children"
     counts 4, "killed at least 10 civilians" 10, "left 14 people wounded" 14."""
     lemma = _lem(tok)
@@ -2347,7 +2348,7 @@ def _victims(tok: Token, phrases: list[NumberPhrase]) -> tuple[str, float] | Non
     return (role, value) if value is not None else None
 
 
-def _np_count(tok: Token, phrases: list[NumberPhrase]) -> float | None:
+def _np_count(tok: Token, phrases: Sequence[NumberPhrase]) -> float | None:
     """People a noun phrase counts, its conjuncts summed: "a mother and her three children"
     is 4. A phrase with no figure at all ("a police officer") counts nothing: the text
     states no number."""
@@ -2859,7 +2860,7 @@ def _location(
     found = _places(sent, taken, mention_at, prefer=scope)
     if found is None and frame.sent_index > 0:
         prev = sents[frame.sent_index - 1]
-        between = sent.doc.text[prev.end_char : sent.start_char] + prev.text[-1:]
+        between = doc_text(sent.doc)[prev.end_char : sent.start_char] + prev.text[-1:]
         if "\n" not in between and "\n" not in prev.text.strip():
             found = _places(prev, taken, mention_at, prefer=set())
     return found
@@ -2869,7 +2870,7 @@ def _places(
     span: Span, taken: set[str], mention_at: Mapping[int, EntityMention], prefer: set[int]
 ) -> str | None:
     candidates: list[tuple[int, int, str]] = []
-    names = list(span.ents)
+    names = ents_within(span)
     known = {(e.start, e.end) for e in names}
     for m in {id(m): m for t in span for m in [mention_at.get(t.i)] if m}.values():
         piece = span.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")

@@ -7,6 +7,7 @@ copy; `load_gazetteer` reads them, and tests build small `Gazetteer`s by hand.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,14 +49,22 @@ class Title:
     source_type: str | None = None
 
 
+_SPACES = re.compile(r"[\s\u00a0]+")
+_LEADING_THE = re.compile(r"^the ")
+
+
+# The entity rules look up every run of up to nine words, several times over; most runs recur
+# within an article and across articles. Bounded, so a long corpus cannot grow it without end.
+@functools.lru_cache(maxsize=1 << 16)
 def lookup_key(text: str) -> str:
     """The key names are compared by: case, accents, periods, apostrophes and a leading
     "the" folded ("the U.S." -> "us", "Côte d’Ivoire" -> "cote d'ivoire")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("‘", "'").replace(".", "")
-    text = re.sub(r"[\s\u00a0]+", " ", text).strip().casefold()
-    return re.sub(r"^the ", "", text)
+    if not text.isascii():  # ASCII has no accents or curly quotes to fold
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = text.replace("’", "'").replace("‘", "'")
+    text = _SPACES.sub(" ", text.replace(".", "")).strip().casefold()
+    return _LEADING_THE.sub("", text)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -149,6 +158,11 @@ class Gazetteer:
     def title_length(self, words: Sequence[str]) -> int:
         """How many of `words`, from the start, form the longest known title (0 if none)."""
         for n in range(min(self._max_title_words, len(words)), 0, -1):
+            # A title's key ends with its last word's key: most runs end in no title's last
+            # word and need no key of their own.
+            last = lookup_key(words[n - 1])
+            if last not in self._title_heads and last.split() == [last]:
+                continue
             if lookup_key(" ".join(words[:n])) in self._titles:
                 return n
         return 0

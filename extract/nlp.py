@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
@@ -19,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.claims import find_claims
+from extract.doctext import doc_text
 from extract.entities import find_mentions
 from extract.records import EntityMention, EventMention, Quantity, Quote, Sentence
 
@@ -31,6 +36,7 @@ __all__ = [
     "ArticleTags",
     "ArticleText",
     "ModelNotInstalledError",
+    "NlpWorkerError",
     "build_nlp",
     "doc_sentences",
     "tag_articles",
@@ -125,7 +131,7 @@ def doc_sentences(doc: Doc, article_id: str) -> list[Sentence]:
                 sentence_index=len(sentences),
                 start_char=start,
                 end_char=end,
-                text=doc.text[start:end],
+                text=doc_text(doc)[start:end],
             )
         )
     return sentences
@@ -140,33 +146,140 @@ def tag_articles(
     batch_size: int = 32,
     n_process: int = 1,
 ) -> Iterator[ArticleTags]:
-    """Runs each article through spaCy once (streaming, in batches) and yields its tags."""
+    """Runs each article through spaCy once (streaming, in batches) and yields its tags, in
+    the order of `articles`.
+
+    With `n_process` > 1, that many worker processes each parse and tag batches of
+    `batch_size` articles, so the rules run beside spaCy on every core. The workers are forked
+    once per call (they share the loaded pipeline copy-on-write): pass every article in one
+    iterable rather than calling again per chunk. At most two batches per worker are in flight,
+    so memory does not grow with the number of articles. A worker that dies raises
+    `NlpWorkerError`.
+    """
+    if n_process > 1:
+        return _tag_in_workers(
+            nlp,
+            articles,
+            gazetteer=gazetteer,
+            taxonomy=taxonomy,
+            batch_size=batch_size,
+            n_process=n_process,
+        )
+    return _tag_stream(nlp, articles, gazetteer=gazetteer, taxonomy=taxonomy, batch_size=batch_size)
+
+
+class NlpWorkerError(RuntimeError):
+    """A worker process of `tag_articles` died (killed, or out of memory) before finishing."""
+
+
+def _tag_stream(
+    nlp: Language,
+    articles: Iterable[ArticleText],
+    *,
+    gazetteer: Gazetteer,
+    taxonomy: EventTaxonomy,
+    batch_size: int,
+) -> Iterator[ArticleTags]:
+    stream = nlp.pipe(((a.body, a) for a in articles), as_tuples=True, batch_size=batch_size)
+    for doc, article in stream:
+        yield _article_tags(doc, article, gazetteer=gazetteer, taxonomy=taxonomy)
+
+
+def _article_tags(
+    doc: Doc, article: ArticleText, *, gazetteer: Gazetteer, taxonomy: EventTaxonomy
+) -> ArticleTags:
     from extract.events import find_events
     from extract.quantities import find_quantities
 
-    stream = nlp.pipe(
-        ((a.body, a) for a in articles), as_tuples=True, batch_size=batch_size, n_process=n_process
+    article_id = article.article_id
+    mentions = find_mentions(doc, gazetteer=gazetteer)
+    quotes = find_claims(doc, mentions, anchor_date=article.published_date)
+    events = find_events(
+        doc,
+        mentions=mentions,
+        quotes=quotes,
+        taxonomy=taxonomy,
+        anchor_date=article.published_date,
     )
-    for doc, article in stream:
-        article_id = article.article_id
-        mentions = find_mentions(doc, gazetteer=gazetteer)
-        quotes = find_claims(doc, mentions, anchor_date=article.published_date)
-        events = find_events(
-            doc,
-            mentions=mentions,
-            quotes=quotes,
-            taxonomy=taxonomy,
-            anchor_date=article.published_date,
-        )
-        quantities = find_quantities(doc, quotes=quotes)
-        yield ArticleTags(
-            article_id=article_id,
-            sentences=doc_sentences(doc, article_id),
-            mentions=[_with_article(m, article_id) for m in mentions],
-            quotes=[_with_article(q, article_id) for q in quotes],
-            events=[_with_article(e, article_id) for e in events],
-            quantities=[_with_article(q, article_id) for q in quantities],
-        )
+    quantities = find_quantities(doc, quotes=quotes)
+    return ArticleTags(
+        article_id=article_id,
+        sentences=doc_sentences(doc, article_id),
+        mentions=[_with_article(m, article_id) for m in mentions],
+        quotes=[_with_article(q, article_id) for q in quotes],
+        events=[_with_article(e, article_id) for e in events],
+        quantities=[_with_article(q, article_id) for q in quantities],
+    )
+
+
+def _tag_in_workers(
+    nlp: Language,
+    articles: Iterable[ArticleText],
+    *,
+    gazetteer: Gazetteer,
+    taxonomy: EventTaxonomy,
+    batch_size: int,
+    n_process: int,
+) -> Iterator[ArticleTags]:
+    # Fork, not spawn: the workers start with the parent's pipeline and reference data in
+    # memory instead of pickling or loading them again.
+    pool = ProcessPoolExecutor(
+        max_workers=n_process,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(nlp, gazetteer, taxonomy, batch_size),
+    )
+    in_flight: deque[tuple[list[ArticleText], Future[list[ArticleTags]]]] = deque()
+    try:
+        for batch in _batches(articles, batch_size):
+            if len(in_flight) >= 2 * n_process:
+                yield from _finished(*in_flight.popleft())
+            in_flight.append((batch, pool.submit(_tag_batch, batch)))
+        while in_flight:
+            yield from _finished(*in_flight.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(articles: Iterable[ArticleText], size: int) -> Iterator[list[ArticleText]]:
+    batch: list[ArticleText] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _finished(batch: list[ArticleText], future: Future[list[ArticleTags]]) -> list[ArticleTags]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise NlpWorkerError(
+            f"an NLP worker process died while tagging articles {batch[0].article_id} .. "
+            f"{batch[-1].article_id} (killed, or out of memory? try a smaller batch size or "
+            "fewer processes)"
+        ) from exc
+
+
+# What a worker process tags with, set once when it starts (see `_start_worker`).
+_worker_setup: tuple[Language, Gazetteer, EventTaxonomy, int] | None = None
+
+
+def _start_worker(
+    nlp: Language, gazetteer: Gazetteer, taxonomy: EventTaxonomy, batch_size: int
+) -> None:
+    global _worker_setup
+    _worker_setup = (nlp, gazetteer, taxonomy, batch_size)
+
+
+def _tag_batch(batch: list[ArticleText]) -> list[ArticleTags]:
+    assert _worker_setup is not None, "runs only in a worker started by _start_worker"
+    nlp, gazetteer, taxonomy, batch_size = _worker_setup
+    return list(
+        _tag_stream(nlp, batch, gazetteer=gazetteer, taxonomy=taxonomy, batch_size=batch_size)
+    )
 
 
 def _with_article(record: _R, article_id: str) -> _R:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from extract.doctext import doc_text, per_doc
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -522,7 +523,8 @@ _PARTICIPLE = {
 }
 
 
-def number_phrases(doc: Doc) -> list[NumberPhrase]:
+@per_doc  # the events and the quantities of an article read the same figures
+def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
     """Every figure of the Doc in text order, after the exclusions of the module docstring."""
     phrases = []
     i = 0
@@ -553,7 +555,7 @@ def number_phrases(doc: Doc) -> list[NumberPhrase]:
         i = max(end, phrase.end if phrase else end)
         if phrase is not None and _keep(doc, phrase):
             phrases.append(phrase)
-    return phrases
+    return tuple(phrases)
 
 
 def find_quantities(doc: Doc, *, quotes: list[Quote]) -> list[Quantity]:
@@ -576,7 +578,7 @@ def find_quantities(doc: Doc, *, quotes: list[Quote]) -> list[Quantity]:
                 article_id=article_id,
                 quantity_index=len(records),
                 sentence_index=sent_index[p.start],
-                text=doc.text[start_char:end_char],
+                text=doc_text(doc)[start_char:end_char],
                 value=p.value,
                 high=p.high,
                 unit=p.unit,

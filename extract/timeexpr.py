@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from extract.doctext import doc_text, ents_within
 from extract.quantities import SMALL_NUMBERS
 
 __all__ = ["DateExpression", "date_expressions", "find_date_text", "resolve_date"]
@@ -221,8 +222,8 @@ def date_expressions(span: Span) -> list[DateExpression]:
     doc = span.doc
     found: list[tuple[int, int, int]] = []  # (start_char, end_char, token index of its head)
     taken: set[int] = set()
-    for ent in doc.ents:
-        if ent.start < span.start or ent.end > span.end or ent.label_ not in ("DATE", "TIME"):
+    for ent in ents_within(span):
+        if ent.label_ not in ("DATE", "TIME"):
             continue
         if _is_modifier_or_clock(ent):
             continue
@@ -241,8 +242,8 @@ def date_expressions(span: Span) -> list[DateExpression]:
         piece = doc.char_span(start, end, alignment_mode="expand")
         prep = _governing_prep(piece) if piece is not None else None
         text_start = prep.idx if prep is not None else start
-        words = doc.text[text_start:end]
-        bare = doc.text[start:end]
+        words = doc_text(doc)[text_start:end]
+        bare = doc_text(doc)[start:end]
         if prep is None and _is_bare_duration(bare):
             continue  # "2 years" with nothing to say it is a date
         point = resolve_date(words, dt.date(2000, 6, 15)) is not None

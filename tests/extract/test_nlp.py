@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
+import extract.nlp
 from extract.events import load_taxonomy
 from extract.gazetteer import Gazetteer
 from extract.nlp import (
     ArticleTags,
     ArticleText,
     ModelNotInstalledError,
+    NlpWorkerError,
     build_nlp,
     doc_sentences,
     tag_articles,
@@ -81,3 +85,70 @@ def test_tag_articles_streams_one_result_per_article(nlp: Language, gazetteer: G
     assert said.speaker_name == "Volodymyr Zelenskyy"
     assert said.claim_date == dt.date(2024, 11, 11)  # "on Monday" before Tuesday 12 Nov
     assert tags[2].sentences == [] and tags[2].quotes == []
+
+
+def _articles() -> list[ArticleText]:
+    bodies = [
+        "The harbour authority said on Friday that 40 ferries had been cancelled because of "
+        'the storm. "Nobody sails until the wind drops," harbour master Ines Varga told '
+        "reporters.",
+        "Farmers in Ukraine blocked three roads on Wednesday, police said.",
+        "Headline about the water board\n\nThe water board of the city of Lisbon approved a "
+        "budget of $12 million. Its chair, Paulo Mendes, said the vote was close.",
+        "",
+        "Officials in Tokyo said Japan would send 200 engineers to Thailand after the floods.",
+    ]
+    return [ArticleText(f"text{i}", body, dt.date(2025, 3, 7)) for i, body in enumerate(bodies)]
+
+
+def test_worker_processes_give_exactly_the_in_process_tags(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    taxonomy = load_taxonomy(TAXONOMY)
+
+    def tag(n_process: int) -> list[ArticleTags]:
+        return list(
+            tag_articles(
+                nlp,
+                iter(_articles()),
+                gazetteer=gazetteer,
+                taxonomy=taxonomy,
+                batch_size=2,  # several batches, so the workers' results must be put in order
+                n_process=n_process,
+            )
+        )
+
+    in_process = tag(1)
+    assert [t.article_id for t in in_process] == [a.article_id for a in _articles()]
+    assert any(t.quotes for t in in_process) and any(t.events for t in in_process)
+    assert tag(2) == in_process
+
+
+def _die(batch: list[ArticleText]) -> list[ArticleTags]:
+    os._exit(1)
+
+
+def test_a_worker_that_dies_raises_instead_of_hanging(
+    nlp: Language, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract.nlp, "_tag_batch", _die)
+    signal.signal(signal.SIGALRM, _timed_out)
+    signal.alarm(60)
+    try:
+        with pytest.raises(NlpWorkerError, match="worker process died while tagging articles"):
+            list(
+                tag_articles(
+                    nlp,
+                    _articles(),
+                    gazetteer=gazetteer,
+                    taxonomy=load_taxonomy(TAXONOMY),
+                    batch_size=2,
+                    n_process=2,
+                )
+            )
+    finally:
+        signal.alarm(0)
+
+
+def _timed_out(signum: int, frame: object) -> None:
+    raise TimeoutError("tag_articles hung after a worker died")

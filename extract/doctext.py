@@ -1,0 +1,68 @@
+"""What the rules read of a Doc many times over, computed once per Doc.
+
+spaCy rebuilds `Doc.text` from every token on each access, and `Span.text` from the span's
+tokens; the rules read both hundreds of times per article, and several finders need the same
+derived facts (the figures of the Doc). A Doc's text never changes (even retokenizing keeps it),
+so what is derived from it is kept for as long as the Doc lives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
+from spacy.tokens import Doc, Span
+
+__all__ = ["doc_text", "ents_within", "per_doc", "span_text"]
+
+_T = TypeVar("_T")
+
+
+def per_doc(derive: Callable[[Doc], _T]) -> Callable[[Doc], _T]:
+    """`derive(doc)` computed once per Doc. The result must not refer to the Doc (no Tokens or
+    Spans), or the Doc would never be freed; it is shared, so it must not be changed either."""
+    # Weak keys: a Doc's entry goes when the Doc does, so the cache holds only Docs in use.
+    results: weakref.WeakKeyDictionary[Doc, _T] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(derive)
+    def cached(doc: Doc) -> _T:
+        try:
+            return results[doc]
+        except KeyError:
+            result = results[doc] = derive(doc)
+            return result
+
+    return cached
+
+
+@per_doc
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc."""
+    return doc.text
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, as a slice of the Doc's text."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+@per_doc
+def _entity_bounds(doc: Doc) -> tuple[tuple[int, int, int, int, int], ...]:
+    """(start, end, label, kb_id, span_id) of each of `doc.ents`, in order."""
+    return tuple((e.start, e.end, e.label, e.kb_id, e.id) for e in doc.ents)
+
+
+def ents_within(span: Span) -> list[Span]:
+    """`span.ents`: the Doc's entities wholly inside the span, in order. spaCy builds every
+    entity of the Doc to answer that; this builds only those inside."""
+    bounds = _entity_bounds(span.doc)
+    first = bisect.bisect_left(bounds, (span.start,))
+    inside = itertools.takewhile(lambda bound: bound[1] <= span.end, bounds[first:])
+    return [
+        Span(span.doc, start, end, label=label, kb_id=kb_id, span_id=span_id)
+        for start, end, label, kb_id, span_id in inside
+    ]
