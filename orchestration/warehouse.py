@@ -1,7 +1,8 @@
 """The DuckDB warehouse: the only Python that opens it.
 
-Python assets write `raw.*` and `nlp.*` of the build database; dbt builds the other schemas in
-the same file; `publish` copies it to the path analysts open. Every write is one transaction.
+Python assets write `raw.*` and `nlp.*` (loaded from the tag files of `tag_files.py`) of the
+build database; dbt builds the other schemas in the same file; `publish` copies it to the path
+analysts open. Every write is one transaction.
 """
 
 from __future__ import annotations
