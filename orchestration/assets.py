@@ -144,8 +144,8 @@ def tag_batch_files(
     tag_files: TagFiles, nlp: NlpPipeline, keys: Sequence[str], log: Callable[[str], None]
 ) -> int:
     """Tags the articles of these batches into their tag files; returns how many it tagged."""
-    batches = [tag_files.batches().get(key) for key in keys]
-    batches = [batch for batch in batches if batch is not None and not batch.tagged]
+    found = tag_files.batches()
+    batches = [found[key] for key in keys if key in found and not found[key].tagged]
     total = sum(len(batch.article_ids) for batch in batches)
     if not total:
         log("every batch is tagged: nothing to tag")
