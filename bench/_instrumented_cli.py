@@ -74,7 +74,7 @@ def instrument() -> None:
     import extract.ingest
     import extract.nlp
     import extract.quantities
-    import orchestration.assets
+    import orchestration.cli
     from orchestration.resources import Inbox
     from orchestration.warehouse import Warehouse
 
@@ -83,11 +83,11 @@ def instrument() -> None:
     _timed(extract.ingest, "mark_duplicates", "ingest.mark_duplicates")
     _timed(Warehouse, "replace_inbox", "load.replace_inbox")
     # NLP step: bookkeeping queries, loading nlp.*, and the rules run on each Doc
-    _timed_cpu(orchestration.assets, "tag_new_articles", "nlp.tag_new_articles")
+    _timed_cpu(orchestration.cli, "tag_in_parallel", "nlp.tag_in_parallel")
     _timed(Warehouse, "forget_stale_tags", "load.forget_stale_tags")
     _timed(Warehouse, "untagged_article_ids", "read.untagged_article_ids")
     _timed(Warehouse, "article_texts", "read.article_texts")
-    _timed(Warehouse, "write_tags", "load.write_tags")
+    _timed(Warehouse, "load_tags", "load.load_tags")
     _timed(Warehouse, "row_counts", "read.row_counts")
     _timed(extract.nlp, "find_mentions", "rules.find_mentions")
     _timed(extract.nlp, "find_claims", "rules.find_claims")

@@ -367,7 +367,7 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
 
     if calls:
         stages["load"] = round(
-            spent("load.replace_inbox", "load.write_tags", "load.forget_stale_tags"), 3
+            spent("load.replace_inbox", "load.load_tags", "load.forget_stale_tags"), 3
         )
         stages["ingest_extract"] = round(spent("ingest.scan_inbox"), 3)
         stages["ingest_dedup"] = round(spent("ingest.mark_duplicates"), 3)
@@ -375,7 +375,7 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
         if stages["nlp"] is not None:
             stages["nlp_without_load"] = round(
                 stages["nlp"]
-                - spent("load.write_tags", "load.forget_stale_tags")
+                - spent("load.load_tags", "load.forget_stale_tags")
                 - spent("read.untagged_article_ids", "read.article_texts", "read.row_counts"),
                 3,
             )
@@ -539,7 +539,7 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
             ratio >= TARGETS["nlp_throughput_ratio"])
     else:
         row("NLP step throughput >= 0.9 x bare nlp.pipe", "not measured", None)
-    nlp_cpu = ((build.get("calls") or {}).get("cpu_of") or {}).get("nlp.tag_new_articles")
+    nlp_cpu = ((build.get("calls") or {}).get("cpu_of") or {}).get("nlp.tag_in_parallel")
     if nlp_cpu and bare.get("cpu_seconds"):
         step_cpu = nlp_cpu["main_cpu_seconds"] + nlp_cpu["children_cpu_seconds"]
         ratio = bare["cpu_seconds"] / step_cpu

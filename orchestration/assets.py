@@ -1,22 +1,28 @@
-"""Python assets: the inbox scan, the NLP tag tables, and publishing the warehouse."""
+"""Python assets and the tag-batch job: the inbox scan, tagging batches of articles in files,
+loading their tags into the nlp tables, and publishing the warehouse."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import dagster as dg
 
+from extract.tag_batches import plan_batches
 from orchestration.progress import Progress
 from orchestration.resources import Inbox, NlpPipeline
+from orchestration.tag_files import TagFiles
 from orchestration.warehouse import NLP_TABLES, Warehouse
 
 POOL = "warehouse"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
+TAG_BATCHES = dg.AssetKey(["nlp", "tag_batches"])
 NLP_KEYS = {table: dg.AssetKey(table.split(".")) for table in NLP_TABLES}
 MART_NAMES = (
     "articles", "sources", "actors", "claims", "events", "quantities", "figures", "actor_links",
 )  # fmt: skip
 PUBLISHED = dg.AssetKey(["warehouse", "published"])
+# One partition per batch of articles to tag, added by the inbox scan, removed once loaded.
+TAG_BATCH_PARTITIONS = dg.DynamicPartitionsDefinition(name="tag_batches")
 
 
 @dg.multi_asset(
@@ -38,8 +44,15 @@ PUBLISHED = dg.AssetKey(["warehouse", "published"])
     ],
     pool=POOL,
 )
-def inbox_scan(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
-    """Reads every file of the inbox; the raw tables become exactly what the inbox holds."""
+def inbox_scan(
+    context: dg.AssetExecutionContext,
+    inbox: Inbox,
+    warehouse: Warehouse,
+    nlp: NlpPipeline,
+    tag_files: TagFiles,
+):
+    """Reads every file of the inbox; the raw tables become exactly what the inbox holds. Then
+    slices the articles that need tags into batches, each a file and a tag_batches partition."""
     scanned = inbox.scan(progress=Progress(context.log.info, "files read"))
     warehouse.replace_inbox(scanned.documents, scanned.articles)
     rejected = [d for d in scanned.documents if d.status == "rejected"]
@@ -49,6 +62,7 @@ def inbox_scan(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Wareh
         f"{len(scanned.documents)} files: {len(scanned.documents) - len(rejected)} ingested, "
         f"{len(rejected)} rejected; {len(scanned.articles)} stories"
     )
+    batches = plan_tag_batches(context.instance, warehouse, nlp, tag_files, context.log.info)
     yield dg.MaterializeResult(
         asset_key=RAW_DOCUMENTS,
         metadata={"dagster/row_count": len(scanned.documents), "rejected": len(rejected)},
@@ -58,18 +72,115 @@ def inbox_scan(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Wareh
         metadata={
             "dagster/row_count": len(scanned.articles),
             "duplicates": sum(1 for a in scanned.articles if a.duplicate_of),
+            "tag_batches": batches,
         },
     )
+
+
+def plan_tag_batches(
+    instance: dg.DagsterInstance,
+    warehouse: Warehouse,
+    nlp: NlpPipeline,
+    tag_files: TagFiles,
+    log: Callable[[str], None],
+) -> int:
+    """Writes a batch file for every slice of the articles that need tags and makes the
+    partitions exactly those batches; batches planned before and still wanted are kept."""
+    version = nlp.version()
+    forgotten = warehouse.forget_stale_tags(version)
+    if forgotten:
+        log(f"dropped the tags of {forgotten} articles that changed, left, or predate {version}")
+    pending = warehouse.untagged_article_ids()
+    tag_files.remove_abandoned()
+    existing = {key: batch.article_ids for key, batch in tag_files.batches().items()}
+    plan = plan_batches(
+        pending, existing, tagger_version=version, size=tag_files.batch_articles
+    )
+    tag_files.remove(plan.dropped)
+    texts = {a.article_id: a for a in warehouse.article_texts(
+        [article_id for ids in plan.new.values() for article_id in ids]
+    )}
+    for key, ids in plan.new.items():
+        tag_files.write_batch(key, version, [texts[article_id] for article_id in ids])
+    registered = set(instance.get_dynamic_partitions(TAG_BATCH_PARTITIONS.name))
+    instance.add_dynamic_partitions(
+        TAG_BATCH_PARTITIONS.name, [key for key in plan.keys if key not in registered]
+    )
+    for key in registered - set(plan.keys):
+        instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
+    if pending:
+        log(
+            f"{len(pending)} articles to tag with {version}: {len(plan.keys)} batches of up to "
+            f"{tag_files.batch_articles} ({len(plan.kept)} planned before)"
+        )
+    else:
+        log("no new articles: nothing to tag")
+    return len(plan.keys)
+
+
+@dg.asset(
+    key=TAG_BATCHES,
+    deps=[RAW_ARTICLES],
+    group_name="nlp",
+    kinds={"python", "spacy", "parquet"},
+)
+def tag_batches(context: dg.AssetExecutionContext, tag_files: TagFiles, nlp: NlpPipeline):
+    """One folder of tag files per batch of articles that need tags (a tag_batches partition),
+    written by a tag worker and emptied when the nlp tables load it. This step tags, in one
+    process, every batch that no tag_batch run has tagged yet."""
+    tagged = tag_batch_files(tag_files, nlp, tag_files.untagged(), context.log.info)
+    return dg.MaterializeResult(metadata={"articles_tagged": tagged})
+
+
+@dg.op(
+    description="Tags the articles of one batch (its partition key) into tag files. Holds no "
+    "writer slot: batches run side by side, in processes, pods or Celery workers.",
+    out=dg.Out(dg.Nothing),
+)
+def tag_one_batch(context: dg.OpExecutionContext, tag_files: TagFiles, nlp: NlpPipeline):
+    tagged = tag_batch_files(tag_files, nlp, [context.partition_key], context.log.info)
+    context.log_event(dg.AssetMaterialization(
+        TAG_BATCHES, metadata={"batch": context.partition_key, "articles_tagged": tagged}
+    ))
+
+
+def tag_batch_files(
+    tag_files: TagFiles, nlp: NlpPipeline, keys: Sequence[str], log: Callable[[str], None]
+) -> int:
+    """Tags the articles of these batches into their tag files; returns how many it tagged."""
+    found = tag_files.batches()
+    batches = [found[key] for key in keys if key in found and not found[key].tagged]
+    total = sum(len(batch.article_ids) for batch in batches)
+    if not total:
+        log("every batch is tagged: nothing to tag")
+        return 0
+    log(f"tagging {total} articles in {len(batches)} batches")
+    started, done = time.monotonic(), 0
+    for batch in batches:
+        tagged = []
+        for tags in nlp.tag(tag_files.read_articles(batch.key)):
+            tagged.append(tags)
+            done += 1
+            if done % nlp.batch_size == 0 or len(tagged) == len(batch.article_ids):
+                elapsed = time.monotonic() - started
+                rate = done / elapsed if elapsed else float("inf")
+                log(
+                    f"tagged {done}/{total} articles ({rate:.1f}/s, "
+                    f"ETA {(total - done) / rate:.0f}s)"
+                )
+        if not tag_files.write_tags(batch.key, tagged):
+            log(f"batch {batch.key} was tagged or withdrawn meanwhile: its tags are not needed")
+    return done
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             key,
-            deps=[RAW_ARTICLES],
+            deps=[TAG_BATCHES],
             description=description,
             group_name="nlp",
-            kinds={"python", "spacy", "duckdb"},
+            kinds={"python", "duckdb"},
         )
         for key, description in zip(
             NLP_KEYS.values(),
@@ -87,9 +198,10 @@ def inbox_scan(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Wareh
     ],
     pool=POOL,
 )
-def nlp_tags(context: dg.AssetExecutionContext, warehouse: Warehouse, nlp: NlpPipeline):
-    """One spaCy pass per new article; articles tagged before by the same code are kept."""
-    counts = tag_new_articles(warehouse, nlp, context.log.info)
+def nlp_tags(context: dg.AssetExecutionContext, warehouse: Warehouse, tag_files: TagFiles):
+    """Loads every tagged batch in one transaction, then deletes its files and partition;
+    articles tagged before by the same code keep their tags."""
+    counts = load_tag_batches(context.instance, warehouse, tag_files, context.log.info)
     totals = warehouse.row_counts(NLP_TABLES)
     for table, key in NLP_KEYS.items():
         yield dg.MaterializeResult(
@@ -98,34 +210,28 @@ def nlp_tags(context: dg.AssetExecutionContext, warehouse: Warehouse, nlp: NlpPi
         )
 
 
-def tag_new_articles(
-    warehouse: Warehouse, nlp: NlpPipeline, log: Callable[[str], None]
+def load_tag_batches(
+    instance: dg.DagsterInstance,
+    warehouse: Warehouse,
+    tag_files: TagFiles,
+    log: Callable[[str], None],
 ) -> dict[str, int]:
-    """Tags the articles that have no tags yet, committing batch by batch; returns new rows."""
-    version = nlp.version()
-    forgotten = warehouse.forget_stale_tags(version)
-    if forgotten:
-        log(f"dropped the tags of {forgotten} articles that changed, left, or predate {version}")
-    pending = warehouse.untagged_article_ids()
-    if not pending:
-        log("no new articles: nothing to tag")
-        return {}
-    log(f"tagging {len(pending)} articles with {version}")
-    added = dict.fromkeys(NLP_TABLES, 0)
-    started, done = time.monotonic(), 0
-    step = nlp.batch_size * 4
-    for batch in (pending[i : i + step] for i in range(0, len(pending), step)):
-        tagged = list(nlp.tag(warehouse.article_texts(batch)))
-        for table, n in warehouse.write_tags(tagged, version).items():
-            added[table] += n
-        done += len(batch)
-        elapsed = time.monotonic() - started
-        rate = done / elapsed if elapsed else float("inf")
-        log(
-            f"tagged {done}/{len(pending)} articles ({rate:.1f}/s, "
-            f"ETA {(len(pending) - done) / rate:.0f}s)"
+    """Loads every batch, whole; fails, loading nothing, while a batch still waits for tags."""
+    batches = tag_files.batches()
+    untagged = [key for key, batch in batches.items() if not batch.tagged]
+    if untagged:
+        raise dg.Failure(
+            f"{len(untagged)} of {len(batches)} tag batches have no tags yet "
+            f"({', '.join(untagged[:3])}{', …' if len(untagged) > 3 else ''}): materialize "
+            "nlp/tag_batches, or run the tag_batch job for those partitions, then load again"
         )
-    return added
+    counts = warehouse.load_tags(batches.values())
+    tag_files.remove(batches)
+    for key in batches:
+        instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
+    articles = sum(len(batch.article_ids) for batch in batches.values())
+    log(f"loaded {len(batches)} tag batches ({articles} articles): {counts}")
+    return counts
 
 
 @dg.asset(

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import multiprocessing
 import os
 import sys
+import tempfile
+import threading
+import time
 import webbrowser
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +74,8 @@ def one_refresh_at_a_time(settings: Settings) -> Iterator[None]:
 
 
 def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
-    """Run the refresh job in this process against `settings` and summarize it."""
+    """Ingest, tag every new batch in parallel processes, then load, build, check and publish,
+    as Dagster runs in `instance`; summarize them."""
     with one_refresh_at_a_time(settings):
         return _run_refresh(settings, instance)
 
@@ -83,15 +89,15 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
     prepare_dbt_manifest()
     from orchestration.definitions import build_definitions
 
-    job = build_definitions(settings).resolve_job_def("refresh")
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
+    definitions = build_definitions(settings)
+    with _shareable(instance) as shared:
+        results = [_execute(definitions, "ingest", shared)]
+        tag_errors = tag_in_parallel(settings, shared) if results[0].success else {}
+        if results[0].success and not tag_errors:
+            results.append(_execute(definitions, "load", shared))
     checks: Counter = Counter()
     failed_checks = []
-    for evaluation in result.get_asset_check_evaluations():
+    for evaluation in (e for result in results for e in result.get_asset_check_evaluations()):
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
             checks["passed"] += 1
@@ -100,21 +106,116 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         else:
             checks["failed"] += 1
             failed_checks.append(name)
-    failures = [event for event in result.all_events if event.is_step_failure and event.step_key]
+    failures = [
+        event
+        for result in results
+        for event in result.all_events
+        if event.is_step_failure and event.step_key
+    ]
     return RunSummary(
-        success=result.success,
+        success=len(results) == 2 and all(result.success for result in results),
         mart_rows=published_row_counts(settings),
         checks=checks,
         failed_checks=failed_checks,
-        failed_steps=[event.step_key for event in failures],
+        failed_steps=[event.step_key for event in failures] + list(tag_errors),
         warehouse=str(settings.warehouse),
-        step_errors={event.step_key: _error_line(event) for event in failures},
+        step_errors={event.step_key: _error_line(event) for event in failures} | tag_errors,
         docs=str(docs_index(settings)) if docs_index(settings).exists() else "",
     )
 
 
 def docs_index(settings: Settings) -> Path:
     return settings.docs_folder / "index.html"
+
+
+def _execute(
+    definitions: dg.Definitions, job_name: str, instance: dg.DagsterInstance, **options
+) -> dg.ExecuteInProcessResult:
+    from orchestration.automation import STARTED_BY_CLI
+
+    return definitions.resolve_job_def(job_name).execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        tags=STARTED_BY_CLI,
+        **options,
+    )
+
+
+@contextmanager
+def _shareable(instance: dg.DagsterInstance) -> Iterator[dg.DagsterInstance]:
+    """`instance`, or in place of an in-memory one a temporary one on disk, which the tag
+    worker processes can open too."""
+    if not instance.is_ephemeral:
+        yield instance
+        return
+    with tempfile.TemporaryDirectory() as home, dg.DagsterInstance.local_temp(home) as shared:
+        yield shared
+
+
+def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[str, str]:
+    """One tag_batch run per batch without tags, `settings.tag_workers` at a time in worker
+    processes; returns the error of each failed run by its step name."""
+    from orchestration.tag_files import TagFiles
+
+    batches = {
+        key: len(batch.article_ids)
+        for key, batch in TagFiles(path=str(settings.tagging_folder)).batches().items()
+        if not batch.tagged
+    }
+    if not batches:
+        return {}
+    total, workers = sum(batches.values()), min(settings.tag_workers, len(batches))
+    print(f"tagging {total} articles: {len(batches)} tag_batch runs, {workers} at a time",
+          flush=True)
+    errors, runs_done, done, started = {}, 0, 0, time.monotonic()
+    with ProcessPoolExecutor(
+        workers,
+        # A fresh interpreter: forking a process that holds DuckDB and Dagster threads is unsafe.
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        runs = {
+            pool.submit(_tag_batch_run, settings, instance.get_ref(), key): key for key in batches
+        }
+        for run in as_completed(runs):
+            key = runs[run]
+            try:
+                error = run.result()
+            except Exception as crash:  # the worker process died
+                error = f"{type(crash).__name__}: {crash}"
+            if error is not None:
+                errors[f"tag_batch[{key}]"] = error
+            runs_done, done = runs_done + 1, done + batches[key]
+            rate = done / max(time.monotonic() - started, 1e-9)
+            print(f"tagged {done}/{total} articles in {runs_done}/{len(batches)} tag_batch runs "
+                  f"({rate:.1f}/s, ETA {(total - done) / rate:.0f}s)", flush=True)
+    return errors
+
+
+def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:
+    """In a worker process: the tag_batch run of one batch; its error, or None."""
+    from orchestration.definitions import build_definitions
+
+    with dg.DagsterInstance.from_ref(instance_ref) as instance:
+        result = _execute(build_definitions(settings), "tag_batch", instance, partition_key=key)
+    if result.success:
+        return None
+    failures = [event for event in result.all_events if event.is_step_failure]
+    return _error_line(failures[0]) if failures else "the run failed"
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Ends this worker soon after its parent dies (say, a SIGKILLed `make run`), rather than
+    leaving it to tag for nobody."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _error_line(step_failure: dg.DagsterEvent) -> str:

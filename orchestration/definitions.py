@@ -1,30 +1,42 @@
-"""The one Definitions object: assets, checks, job, schedule, sensor and resources."""
+"""The one Definitions object: assets, checks, jobs, schedule, sensors and resources."""
 
 from __future__ import annotations
 
+import importlib
+
 import dagster as dg
 
-from orchestration.assets import inbox_scan, nlp_tags, published
-from orchestration.automation import inbox_sensor, refresh_job, refresh_schedule
+from orchestration.assets import inbox_scan, nlp_tags, published, tag_batches
+from orchestration.automation import (
+    inbox_sensor,
+    ingest_job,
+    load_job,
+    refresh_schedule,
+    tag_batch_job,
+    tagging_sensor,
+)
 from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
 from orchestration.dbt import dbt_models
 from orchestration.docs import DocsSite, data_docs, report
 from orchestration.project import dbt_resource
 from orchestration.resources import Inbox, NlpPipeline
 from orchestration.settings import Settings
+from orchestration.tag_files import TagFiles
 from orchestration.warehouse import Warehouse
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[inbox_scan, nlp_tags, dbt_models, published, data_docs, report],
+        assets=[inbox_scan, tag_batches, nlp_tags, dbt_models, published, data_docs, report],
         asset_checks=GREAT_EXPECTATIONS_CHECKS,
-        jobs=[refresh_job],
-        # Also the executor of runs launched from the UI ("Materialize all", a selection): the
-        # writer pool serializes their steps anyway, and in process each step skips a re-import.
-        executor=dg.in_process_executor,
+        jobs=[ingest_job, tag_batch_job, load_job],
         schedules=[refresh_schedule(settings.refresh_cron, running=settings.automation)],
-        sensors=[inbox_sensor(settings.inbox, running=settings.automation)],
+        sensors=[
+            inbox_sensor(settings.inbox, running=settings.automation),
+            tagging_sensor(running=settings.automation),
+        ],
+        # Jobs that do not name their executor (tag_batch, and "Materialize all" in the UI).
+        executor=executor(settings.executor),
         resources={
             "inbox": Inbox(path=str(settings.inbox), max_file_bytes=settings.max_file_bytes),
             "warehouse": Warehouse(
@@ -35,10 +47,28 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 batch_size=settings.nlp_batch_size,
                 processes=settings.nlp_processes,
             ),
+            "tag_files": TagFiles(
+                path=str(settings.tagging_folder), batch_articles=settings.tag_batch_articles
+            ),
             "dbt": dbt_resource(),
             "docs": DocsSite(path=str(settings.docs_folder)),
         },
     )
+
+
+def executor(import_path: str | None) -> dg.ExecutorDefinition:
+    """The executor named `module:attribute` (e.g. `dagster_k8s:k8s_job_executor`), or the
+    in-process one: a run of one step gains nothing from a subprocess per step."""
+    if not import_path:
+        return dg.in_process_executor
+    module, _, attribute = import_path.partition(":")
+    found = getattr(importlib.import_module(module), attribute, None)
+    if not isinstance(found, dg.ExecutorDefinition):
+        raise ValueError(
+            f"NEWSLEDGER_EXECUTOR={import_path!r} does not name a Dagster executor "
+            "(module:attribute, e.g. dagster:multiprocess_executor)"
+        )
+    return found
 
 
 defs = build_definitions(Settings.from_env())

@@ -28,7 +28,11 @@ class Settings:
     refresh_cron: str = "0 6 * * *"
     nlp_batch_size: int = 64
     nlp_processes: int = 1
-    automation: bool = True  # the schedule and the inbox sensor start running
+    tag_batch_articles: int = 500
+    tag_workers: int = 2
+    tagging_dir: Path | None = None  # default: beside the build database
+    executor: str | None = None  # "module:attribute" of a Dagster executor for the tag runs
+    automation: bool = True  # the schedule and the sensors start running
     docs: Path | None = None  # data docs and the report; None: a docs/ folder beside the warehouse
 
     @property
@@ -39,6 +43,11 @@ class Settings:
     def build_database(self) -> Path:
         """The working database every asset writes; published by copy after a good refresh."""
         return self.warehouse.parent / f"{self.warehouse.stem}.build" / BUILD_DATABASE_NAME
+
+    @property
+    def tagging_folder(self) -> Path:
+        """Where batches of articles wait for tag workers, and their tags for the loader."""
+        return self.tagging_dir or self.build_database.parent / "tagging"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +62,12 @@ class Settings:
             nlp_processes=_positive_int(env, "NEWSLEDGER_NLP_PROCESSES", 1),
             automation=_switch(env, "NEWSLEDGER_AUTOMATION", True),
             docs=Path(env["NEWSLEDGER_DOCS"]).resolve() if env.get("NEWSLEDGER_DOCS") else None,
+            tag_batch_articles=_positive_int(env, "NEWSLEDGER_TAG_BATCH_ARTICLES", 500),
+            tag_workers=_positive_int(env, "NEWSLEDGER_TAG_WORKERS", os.cpu_count() or 1),
+            tagging_dir=Path(env["NEWSLEDGER_TAGGING_DIR"]).resolve()
+            if env.get("NEWSLEDGER_TAGGING_DIR")
+            else None,
+            executor=env.get("NEWSLEDGER_EXECUTOR") or None,
         )
 
 

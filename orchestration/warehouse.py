@@ -1,7 +1,8 @@
 """The DuckDB warehouse: the only Python that opens it.
 
-Python assets write `raw.*` and `nlp.*` of the build database; dbt builds the other schemas in
-the same file; `publish` copies it to the path analysts open. Every write is one transaction.
+Python assets write `raw.*` and `nlp.*` (loaded from the tag files of `tag_files.py`) of the
+build database; dbt builds the other schemas in the same file; `publish` copies it to the path
+analysts open. Every write is one transaction.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from extract.nlp import ArticleTags, ArticleText
+from extract.nlp import ArticleText
 from extract.records import (
     Article,
     Document,
@@ -36,6 +37,9 @@ from extract.records import (
 )
 from orchestration.recovery import process_exists
 
+if typing.TYPE_CHECKING:
+    from orchestration.tag_files import TagBatch
+
 RAW_TABLES: dict[str, type] = {"raw.documents": Document, "raw.articles": Article}
 NLP_TABLES: dict[str, type] = {
     "nlp.sentences": Sentence,
@@ -43,13 +47,6 @@ NLP_TABLES: dict[str, type] = {
     "nlp.quotes": Quote,
     "nlp.event_mentions": EventMention,
     "nlp.quantities": Quantity,
-}
-TAG_FIELDS = {
-    "nlp.sentences": "sentences",
-    "nlp.entity_mentions": "mentions",
-    "nlp.quotes": "quotes",
-    "nlp.event_mentions": "events",
-    "nlp.quantities": "quantities",
 }
 TAGGED_TABLE_DDL = (
     "create table if not exists nlp.tagged_articles ("
@@ -174,7 +171,7 @@ class Warehouse(dg.ConfigurableResource):
                 ("raw.articles", articles, Article),
             ):
                 conn.execute(f"delete from {table}")
-                _insert(conn, table, records, record_type)
+                insert_records(conn, table, records, record_type)
 
     def forget_stale_tags(self, tagger_version: str) -> int:
         """Drop tags of articles gone from raw.articles, now duplicates, or tagged by other code."""
@@ -214,20 +211,42 @@ class Warehouse(dg.ConfigurableResource):
             ).fetchall()
         return [ArticleText(article_id=r[0], body=r[1], published_date=r[2]) for r in rows]
 
-    def write_tags(self, tagged: Iterable[ArticleTags], tagger_version: str) -> dict[str, int]:
-        """Replace the tags of these articles in every nlp table in one transaction."""
-        tagged = list(tagged)
+    def load_tags(self, batches: Iterable[TagBatch]) -> dict[str, int]:
+        """Replace the tags of these batches' articles with their tag files, in one transaction,
+        so a batch is loaded whole or not at all and loading it twice adds nothing. Articles that
+        stopped being originals in raw.articles since the batch was planned are left out."""
+        batches = list(batches)
         counts = dict.fromkeys(NLP_TABLES, 0)
+        if not batches:
+            return counts
         with self.transaction() as conn:
-            _delete_tags(conn, [t.article_id for t in tagged])
+            article_ids = [a for batch in batches for a in batch.article_ids]
+            originals = {
+                row[0]
+                for row in conn.execute(
+                    "select article_id from raw.articles "
+                    "where duplicate_of is null and list_contains(?, article_id)",
+                    [article_ids],
+                ).fetchall()
+            }
+            _delete_tags(conn, article_ids)
             for table, record_type in NLP_TABLES.items():
-                records = [r for t in tagged for r in getattr(t, TAG_FIELDS[table])]
-                _insert(conn, table, records, record_type)
-                counts[table] = len(records)
+                names = ", ".join(columns(record_type))
+                files = [str(batch.tag_file(table)) for batch in batches]
+                counts[table] = conn.execute(
+                    f"insert into {table} ({names}) select {names} from read_parquet(?) "
+                    "where list_contains(?, article_id)",
+                    [files, sorted(originals)],
+                ).fetchone()[0]
+            tagged_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             conn.executemany(
                 "insert into nlp.tagged_articles values (?, ?, ?)",
-                [(t.article_id, tagger_version, dt.datetime.now(dt.UTC).replace(tzinfo=None))
-                 for t in tagged],
+                [
+                    (article_id, batch.tagger_version, tagged_at)
+                    for batch in batches
+                    for article_id in batch.article_ids
+                    if article_id in originals
+                ],
             )
         return counts
 
@@ -264,8 +283,8 @@ def _remove_abandoned_copies(published: Path) -> None:
             staging.unlink(missing_ok=True)
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
-            record_type: type) -> None:
+def insert_records(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
+                   record_type: type) -> None:
     if not records:
         return
     frame = _frame(records, record_type)  # noqa: F841 - read by DuckDB's replacement scan

@@ -16,9 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.nlp import ArticleTags
+from extract.nlp import ArticleTags, ArticleText
 from extract.records import Article, Document, EntityMention, Quantity, Quote, Sentence
 from orchestration.settings import BUILD_DATABASE_NAME, DBT_PROJECT_DIR
+from orchestration.tag_files import TagFiles
 from orchestration.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
@@ -251,7 +252,14 @@ def warehouse_file(tmp_path_factory) -> Path:
     warehouse.replace_inbox(
         [story.document() for story in STORIES], [story.article() for story in STORIES]
     )
-    warehouse.write_tags([story.tags() for story in STORIES], tagger_version="test")
+    tag_files = TagFiles(path=str(root / "tagging"))
+    articles = [story.article() for story in STORIES]
+    tag_files.write_batch("figures", "test", [
+        ArticleText(article_id=a.article_id, body=a.body, published_date=a.published_date)
+        for a in articles
+    ])
+    tag_files.write_tags("figures", [story.tags() for story in STORIES])
+    warehouse.load_tags(tag_files.batches().values())
     result = subprocess.run(
         # cautious: leave out tests that also need marts outside the selection (actors, ...)
         [

@@ -7,13 +7,17 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
+from extract.nlp import ArticleText
 from orchestration.assets import MART_NAMES
 from orchestration.automation import inbox_state
 from orchestration.definitions import build_definitions
-from orchestration.settings import Settings
+from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.tag_files import TagFiles
 
 SNAPSHOT = Path(__file__).with_name("asset_graph.txt")
+DAGSTER_YAML = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +62,66 @@ def test_every_mart_descends_from_the_inbox_scan(defs) -> None:
     assert dg.AssetKey(["nlp", "quotes"]) in published_ancestors
 
 
-def test_every_writer_shares_the_warehouse_pool(defs) -> None:
+def test_every_writer_shares_the_warehouse_pool_and_taggers_hold_none(defs) -> None:
     graph = defs.resolve_asset_graph()
     report = dg.AssetKey(["docs", "report"])  # reads the published copy only
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        if node.is_materializable:
+        if key == dg.AssetKey(["nlp", "tag_batches"]):
+            assert node.pools == set(), "tagging reads and writes files only"
+        elif node.is_materializable:
             assert node.pools == (set() if key == report else {"warehouse"}), key
+    tag_batch = defs.resolve_job_def("tag_batch")
+    assert [node.definition.pool for node in tag_batch.graph.nodes] == [None]
 
 
-def test_the_schedule_and_sensor_start_running(defs) -> None:
+def test_the_asset_graph_is_unpartitioned_so_materialize_all_is_one_run(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    assert [k for k in graph.get_all_asset_keys() if graph.get(k).is_partitioned] == []
+    assert defs.resolve_job_def("tag_batch").partitions_def.name == "tag_batches"
+
+
+def test_writer_runs_carry_the_tag_that_serializes_them(defs) -> None:
+    for name in ("ingest", "load"):
+        assert defs.resolve_job_def(name).tags["newsledger/writes"] == "warehouse", name
+    assert "newsledger/writes" not in defs.resolve_job_def("tag_batch").tags
+    limits = yaml.safe_load(DAGSTER_YAML.read_text())["concurrency"]["runs"]
+    assert {"key": "newsledger/writes", "value": "warehouse", "limit": 1} in (
+        limits["tag_concurrency_limits"]
+    )
+    assert limits["max_concurrent_runs"] > 1
+
+
+def test_the_schedule_and_sensors_start_running(defs) -> None:
     schedule = defs.resolve_schedule_def("refresh_schedule")
     sensor = defs.resolve_sensor_def("inbox_sensor")
+    tagging = defs.resolve_sensor_def("tagging_sensor")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
-    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
-    assert schedule.job_name == sensor.job_name == "refresh"
+    assert sensor.default_status == tagging.default_status == dg.DefaultSensorStatus.RUNNING
+    assert schedule.job_name == sensor.job_name == "ingest"
+    assert {job.name for job in tagging.jobs} == {"tag_batch", "load"}
+
+
+def test_the_tagging_sensor_launches_a_run_per_untagged_batch_then_one_load(tmp_path) -> None:
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb", inbox=tmp_path)
+    defs = build_definitions(settings)
+    sensor = defs.resolve_sensor_def("tagging_sensor")
+    files = TagFiles(path=str(settings.tagging_folder))
+    article = ArticleText(article_id="a1", body="Text.", published_date=None)
+    files.write_batch("k1", "v1", [article])
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("tag_batches", ["k1"])
+        context = dg.build_sensor_context(
+            instance_ref=instance.get_ref(), resources={"tag_files": files}, definitions=defs
+        )
+        requests = sensor.evaluate_tick(context).run_requests
+        assert [(r.job_name, r.partition_key) for r in requests] == [("tag_batch", "k1")]
+        files.write_tags("k1", [])
+        assert sensor.evaluate_tick(context).run_requests == []  # no ingest has succeeded
+        ingest = defs.resolve_job_def("ingest")
+        run = instance.create_run_for_job(ingest, status=dg.DagsterRunStatus.SUCCESS)
+        requests = sensor.evaluate_tick(context).run_requests
+        assert [(r.job_name, r.run_key) for r in requests] == [("load", f"load_after:{run.run_id}")]
 
 
 def test_the_sensor_requests_a_run_only_when_the_inbox_changes(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ Refreshes run as `python -m orchestration.cli run` (what `make run` does) in the
 groups, with a private DAGSTER_HOME and warehouse under a temporary folder, on an inbox of short
 stories generated here. One inbox goes through one history, each phase a fixture:
 
-1. a run SIGKILLed while it tags (no warehouse published yet);
+1. a run SIGKILLed while its tag_batch runs tag (no warehouse published yet);
 2. two runs launched at once, which finish the job;
 3. the inbox changes (a file edited, one deleted, 20 added, one of hostile text), and a run is
    SIGKILLed while dbt loads the marts;
@@ -46,8 +46,8 @@ pytestmark = pytest.mark.slow
 
 DAGSTER_YAML = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
 N_STORIES = 150
-BATCH_SIZE = 2  # NEWSLEDGER_NLP_BATCH_SIZE: tags are committed every 4 batches, i.e. 8 articles
-COMMIT_EVERY = BATCH_SIZE * 4
+BATCH_SIZE = 2  # NEWSLEDGER_NLP_BATCH_SIZE: articles per spaCy batch
+TAG_BATCH = 8  # NEWSLEDGER_TAG_BATCH_ARTICLES: articles per tag_batch run, loaded whole
 RUN_TIMEOUT = 600  # seconds; a hang fails the test instead of blocking the suite
 
 # The public contract's marts and their keys, and the nlp tables' keys.
@@ -462,7 +462,8 @@ def scene(tmp_path_factory) -> Iterator[Scene]:
     shutil.copy(DAGSTER_YAML, home / "dagster.yaml")
     warehouse = root / "warehouse" / "warehouse.duckdb"
     settings = Settings(warehouse=warehouse, inbox=inbox)
-    env = run_env(inbox, warehouse, home, NEWSLEDGER_NLP_BATCH_SIZE=str(BATCH_SIZE))
+    env = run_env(inbox, warehouse, home, NEWSLEDGER_NLP_BATCH_SIZE=str(BATCH_SIZE),
+                  NEWSLEDGER_TAG_BATCH_ARTICLES=str(TAG_BATCH))
     scene = Scene(root, inbox, home, warehouse, settings.build_database, env)
     yield scene
     for process in scene.refreshes:
@@ -477,28 +478,50 @@ def scene(tmp_path_factory) -> Iterator[Scene]:
 @dataclasses.dataclass
 class KilledWhileTagging:
     pending: int
-    tagged: int
+    tagged_ids: list[str]  # articles of the batches whose tag files were whole at the kill
+    half_tagged_batches: list[str]
     published_exists: bool
-    untagged_rows: int
-    tagged_without_sentences: int
+    loaded: int  # nlp.tagged_articles rows
+    nlp_rows: int
+
+
+def batch_folders(scene: Scene) -> dict[str, tuple[list[str], list[str] | None]]:
+    """Every batch folder: its article ids, and the article ids of its tag files if any."""
+    found = {}
+    for folder in sorted((scene.build.parent / "tagging").glob("[!.]*")):
+        ids = json.loads((folder / "batch.json").read_text())["article_ids"]
+        tags = folder / "tags"
+        tagged = None
+        if tags.exists():
+            names = sorted(p.name for p in tags.iterdir())
+            assert names == sorted(f"{t}.parquet" for t in NLP_KEYS), folder.name
+            with duckdb.connect() as conn:
+                tagged = [r[0] for r in conn.execute(
+                    "select distinct article_id from read_parquet(?)",
+                    [str(tags / "sentences.parquet")],
+                ).fetchall()]
+        found[folder.name] = (ids, tagged)
+    return found
 
 
 @pytest.fixture(scope="module")
 def killed_while_tagging(scene: Scene) -> KilledWhileTagging:
     run = scene.refresh()
     pending = int(run.wait_for(r"tagging (\d+) articles").group(1))
-    run.wait_for(r"tagged \d+/")
-    run.wait_for(r"tagged \d+/")  # a batch or two committed, the next one under way
+    run.wait_for(r"tagged \d+/\d+ articles in \d+/")
+    run.wait_for(r"tagged \d+/\d+ articles in \d+/")  # two batches tagged
+    run.wait_for(r"tag_one_batch - tagged \d+/\d+ articles \(")  # and a third under way
     run.kill()
-    rows = query(scene.build, "select count(*) from nlp.tagged_articles")[0][0]
-    untagged = sum(
-        query(scene.build, f"select count(*) from nlp.{t} where article_id not in "
-              "(select article_id from nlp.tagged_articles)")[0][0]
-        for t in NLP_KEYS
+    time.sleep(2)  # its tag workers notice their parent is gone and end
+    batches = batch_folders(scene)
+    tagged_ids = [i for ids, tagged in batches.values() if tagged is not None for i in ids]
+    half = [key for key, (ids, tagged) in batches.items()
+            if tagged is not None and sorted(tagged) != sorted(ids)]
+    loaded = query(scene.build, "select count(*) from nlp.tagged_articles")[0][0]
+    nlp_rows = sum(query(scene.build, f"select count(*) from nlp.{t}")[0][0] for t in NLP_KEYS)
+    return KilledWhileTagging(
+        pending, tagged_ids, half, scene.warehouse.exists(), loaded, nlp_rows
     )
-    no_sentences = query(scene.build, "select count(*) from nlp.tagged_articles where article_id "
-                         "not in (select article_id from nlp.sentences)")[0][0]
-    return KilledWhileTagging(pending, rows, scene.warehouse.exists(), untagged, no_sentences)
 
 
 def test_a_run_killed_while_tagging_keeps_whole_batches_and_publishes_nothing(
@@ -506,9 +529,9 @@ def test_a_run_killed_while_tagging_keeps_whole_batches_and_publishes_nothing(
 ) -> None:
     killed = killed_while_tagging
     assert killed.pending == N_STORIES
-    assert 0 < killed.tagged < N_STORIES
-    assert killed.tagged % COMMIT_EVERY == 0, "a batch was half written"
-    assert killed.untagged_rows == 0 and killed.tagged_without_sentences == 0
+    assert 0 < len(killed.tagged_ids) < N_STORIES
+    assert killed.half_tagged_batches == [], "a batch's tag files were half written"
+    assert killed.loaded == killed.nlp_rows == 0, "tags were loaded before every batch was tagged"
     assert not killed.published_exists
 
 
@@ -522,6 +545,7 @@ class RanTwiceAtOnce:
     published_inodes: list[int]
     first_published: Path
     steps: dict[str, list[tuple[float, float, str]]]  # run id -> (start, end, step)
+    jobs: list[str]  # the job of every run, oldest first
 
 
 @pytest.fixture(scope="module")
@@ -532,8 +556,16 @@ def ran_twice_at_once(scene: Scene, killed_while_tagging: KilledWhileTagging) ->
     codes = [run.finish() for run in runs]
     copier.stop()
     return RanTwiceAtOnce(
-        codes, [run.output for run in runs], copier.inodes, copier.copy, step_spans(scene.home)
+        codes, [run.output for run in runs], copier.inodes, copier.copy, step_spans(scene.home),
+        run_jobs(scene.home),
     )
+
+
+def run_jobs(home: Path) -> list[str]:
+    instance = dg.DagsterInstance.from_config(str(home))
+    jobs = [record.dagster_run.job_name for record in instance.get_run_records()][::-1]
+    instance.dispose()
+    return jobs
 
 
 def step_spans(home: Path) -> dict[str, list[tuple[float, float, str]]]:
@@ -564,6 +596,15 @@ def test_the_runs_after_a_kill_free_its_writer_slot_and_complete(
     assert any("its writer slot is free again" in output for output in pair.outputs)
 
 
+def test_the_batches_tagged_before_the_kill_are_not_tagged_again(
+    killed_while_tagging: KilledWhileTagging, ran_twice_at_once: RanTwiceAtOnce
+) -> None:
+    rest = N_STORIES - len(killed_while_tagging.tagged_ids)
+    assert [f"tagging {rest} articles:" in output for output in ran_twice_at_once.outputs] in (
+        [True, False], [False, True]
+    ), "the first run tags what the killed one left, the second nothing"
+
+
 def test_after_the_kill_every_article_is_tagged_exactly_once(
     scene: Scene, ran_twice_at_once: RanTwiceAtOnce
 ) -> None:
@@ -574,13 +615,14 @@ def test_after_the_kill_every_article_is_tagged_exactly_once(
 def test_tags_committed_before_the_kill_equal_a_fresh_tagging(
     scene: Scene, killed_while_tagging: KilledWhileTagging, ran_twice_at_once: RanTwiceAtOnce
 ) -> None:
-    # The articles the killed run tagged, and the batch it was killed in, tagged again here.
-    sample = killed_while_tagging.tagged + COMMIT_EVERY
+    # The articles the killed run tagged, and as many it had not, tagged again here.
+    tagged = killed_while_tagging.tagged_ids
     rows = query(
         scene.warehouse,
         "select article_id, body, published_date from raw.articles "
-        "order by source_file, story_index limit ?",
-        [sample],
+        "where list_contains(?, article_id) or article_id in (select article_id from "
+        "raw.articles where not list_contains(?, article_id) order by source_file limit ?)",
+        [tagged, tagged, TAG_BATCH],
     )
     tagged = list(NlpPipeline(model=DEFAULT_MODEL).tag(ArticleText(*row) for row in rows))
     ids = [row[0] for row in rows]
@@ -596,9 +638,16 @@ def test_tags_committed_before_the_kill_equal_a_fresh_tagging(
 def test_two_runs_launched_at_once_take_turns_on_the_writer_pool(
     ran_twice_at_once: RanTwiceAtOnce, scene: Scene
 ) -> None:
-    steps = {run_id: spans for run_id, spans in ran_twice_at_once.steps.items() if spans}
-    assert len(steps) == 3  # the killed run's steps, then the two runs launched at once
-    spans = [(start, end, step, run_id) for run_id, ss in steps.items() for start, end, step in ss]
+    # The killed refresh's ingest and tag runs, then the two refreshes' ingest, tag and load runs.
+    jobs = ran_twice_at_once.jobs
+    assert jobs[0] == "ingest" and jobs.count("ingest") == 3 and jobs.count("load") == 2, jobs
+    assert set(jobs) == {"ingest", "tag_batch", "load"}
+    spans = [
+        (start, end, step, run_id)
+        for run_id, ss in ran_twice_at_once.steps.items()
+        for start, end, step in ss
+        if step != "tag_one_batch"  # tag runs hold no writer slot
+    ]
     overlapping = [
         (a, b) for a in spans for b in spans if a[3] < b[3] and a[0] < b[1] and b[0] < a[1]
     ]

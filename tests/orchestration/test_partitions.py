@@ -1,0 +1,96 @@
+"""Tagging in batches, one tag_batch run each, gives the same marts as tagging in one batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from bench.generate_corpus import generate_corpus, write_corpus
+from orchestration.cli import RunSummary, run_refresh
+from orchestration.resources import NlpPipeline
+from orchestration.settings import Settings
+from orchestration.tag_files import TagFiles
+from orchestration.warehouse import NLP_TABLES, Warehouse
+
+pytestmark = pytest.mark.slow
+
+
+def every_mart(path: Path) -> dict[str, list[str]]:
+    """Every row of every marts table, ordering aside."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()]
+        return {
+            t: sorted(map(repr, conn.execute(f"select * from marts.{t}").fetchall()))
+            for t in sorted(tables)
+        }
+
+
+def refresh(root: Path, inbox: Path, batch_articles: int) -> tuple[Settings, RunSummary, str]:
+    settings = Settings(
+        warehouse=root / "warehouse.duckdb", inbox=inbox, tag_batch_articles=batch_articles
+    )
+    with dg.instance_for_test() as instance:
+        summary = run_refresh(settings, instance)
+        runs = [r.job_name for r in instance.get_runs(dg.RunsFilter())][::-1]
+    return settings, summary, " ".join(runs)
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("inbox")
+    write_corpus(generate_corpus(10, seed=11), folder)  # 7 originals and 3 near-duplicates
+    return folder
+
+
+@pytest.fixture(scope="module")
+def in_batches_of_three(tmp_path_factory, inbox: Path) -> tuple[Settings, RunSummary, str]:
+    return refresh(tmp_path_factory.mktemp("batches"), inbox, batch_articles=3)
+
+
+@pytest.fixture(scope="module")
+def in_one_batch(tmp_path_factory, inbox: Path) -> tuple[Settings, RunSummary, str]:
+    return refresh(tmp_path_factory.mktemp("one"), inbox, batch_articles=500)
+
+
+def test_each_batch_is_its_own_tag_run_between_ingest_and_load(in_batches_of_three) -> None:
+    _, summary, runs = in_batches_of_three
+    assert summary.success, summary.render()
+    assert runs == "ingest tag_batch tag_batch tag_batch load"
+
+
+def test_a_corpus_tagged_in_batches_gives_the_marts_of_one_batch(
+    in_batches_of_three, in_one_batch
+) -> None:
+    (batched, _, _), (whole, summary, runs) = in_batches_of_three, in_one_batch
+    assert summary.success, summary.render()
+    assert runs == "ingest tag_batch load"
+    batched_marts, whole_marts = every_mart(batched.warehouse), every_mart(whole.warehouse)
+    assert len(whole_marts) >= 7 and all(whole_marts.values())
+    assert batched_marts == whole_marts
+
+
+def test_loaded_batches_leave_no_files_or_partitions_behind(in_batches_of_three) -> None:
+    settings, _, _ = in_batches_of_three
+    assert list(settings.tagging_folder.iterdir()) == []
+
+
+def test_a_batch_loaded_twice_adds_no_rows(tmp_path: Path, in_batches_of_three) -> None:
+    settings, _, _ = in_batches_of_three
+    warehouse = Warehouse(path=str(settings.build_database), published_path=str(tmp_path / "p"))
+    before = warehouse.row_counts([*NLP_TABLES, "nlp.tagged_articles"])
+    files = TagFiles(path=str(tmp_path / "tagging"))
+    with duckdb.connect(str(settings.build_database), read_only=True) as conn:
+        ids = [r[0] for r in conn.execute(
+            "select article_id from nlp.tagged_articles order by article_id limit 2"
+        ).fetchall()]
+    texts = warehouse.article_texts(ids)
+    files.write_batch("again", "v", texts)
+    files.write_tags("again", list(NlpPipeline(model=settings.spacy_model).tag(texts)))
+    for _ in range(2):
+        warehouse.load_tags(files.batches().values())
+    assert warehouse.row_counts([*NLP_TABLES, "nlp.tagged_articles"]) == before
