@@ -54,9 +54,9 @@ TARGETS = {
     "memory_growth": 0.20,  # 10,000-article peak within 20% of the 1,000-article one
     "query_ms": 200.0,
 }
-STAGES = (  # (name, how the Dagster step keys map to it)
+STAGES = (  # (name, how the Dagster step keys, without their `@run`, map to it)
     ("ingest", lambda key: key == "inbox_scan"),
-    ("nlp", lambda key: key == "nlp_tags"),
+    ("nlp", lambda key: key in ("tag_one_batch", "tag_batches", "nlp_tags")),
     ("dbt", lambda key: key.startswith("dbt_models")),
     ("checks", lambda key: key.endswith("_great_expectations")),
     ("publish", lambda key: key.endswith("published")),
@@ -289,59 +289,72 @@ def run_pipeline(ws: Workspace, args: argparse.Namespace, label: str) -> dict[st
 
 
 def run_events(dagster_home: Path, started_at: float) -> dict[str, object]:
-    """Step start/end times and the NLP step's messages, from the newest run's event log."""
+    """Step start/end times and the tagging messages of every run the refresh started (ingest,
+    the tag_batch runs side by side, load), from the event log. Step keys get `@<run id>`."""
     import dagster as dg
     from dagster import DagsterEventType as Event
 
     instance = dg.DagsterInstance.from_config(str(dagster_home))
+    kinds = {
+        Event.RUN_START, Event.RUN_SUCCESS, Event.RUN_FAILURE,
+        Event.STEP_START, Event.STEP_SUCCESS, Event.STEP_FAILURE,
+    }  # fmt: skip
+    steps: dict[str, dict[str, float | str]] = {}
+    starts, ends, messages = [], [], []
     try:
-        runs = instance.get_runs(limit=1)
+        runs = [
+            run
+            for run in instance.get_runs()
+            if (instance.get_run_record_by_id(run.run_id).create_timestamp.timestamp()
+                >= started_at - 1)
+        ]
         if not runs:
             return {}
-        run = runs[0]
-        kinds = {
-            Event.RUN_START, Event.RUN_SUCCESS, Event.RUN_FAILURE,
-            Event.STEP_START, Event.STEP_SUCCESS, Event.STEP_FAILURE,
-        }
-        steps: dict[str, dict[str, float | str]] = {}
-        run_start = run_end = None
-        for entry in instance.all_logs(run.run_id, of_type=kinds):
-            kind = entry.dagster_event.event_type
-            if kind == Event.RUN_START:
-                run_start = entry.timestamp
-            elif kind in (Event.RUN_SUCCESS, Event.RUN_FAILURE):
-                run_end = entry.timestamp
-            elif kind == Event.STEP_START:
-                steps.setdefault(entry.step_key, {})["start"] = entry.timestamp
-            else:
-                step = steps.setdefault(entry.step_key, {})
-                step["end"] = entry.timestamp
-                step["status"] = "success" if kind == Event.STEP_SUCCESS else "failure"
-        messages = [
-            (entry.timestamp, entry.step_key, entry.user_message)
-            for entry in instance.all_logs(run.run_id)
-            if entry.dagster_event is None and entry.step_key == "nlp_tags"
-        ]
+        for run in runs:
+            for entry in instance.all_logs(run.run_id, of_type=kinds):
+                kind = entry.dagster_event.event_type
+                key = f"{entry.step_key}@{run.run_id[:8]}"
+                if kind == Event.RUN_START:
+                    starts.append(entry.timestamp)
+                elif kind in (Event.RUN_SUCCESS, Event.RUN_FAILURE):
+                    ends.append(entry.timestamp)
+                elif kind == Event.STEP_START:
+                    steps.setdefault(key, {})["start"] = entry.timestamp
+                else:
+                    step = steps.setdefault(key, {})
+                    step["end"] = entry.timestamp
+                    step["status"] = "success" if kind == Event.STEP_SUCCESS else "failure"
+            messages += [
+                (entry.timestamp, entry.step_key, entry.user_message)
+                for entry in instance.all_logs(run.run_id)
+                if entry.dagster_event is None
+                and entry.step_key in ("tag_one_batch", "tag_batches", "nlp_tags")
+            ]
+        load = next((run for run in runs if run.job_name == "load"), runs[0])
+        status = "success" if all(r.status.value == "SUCCESS" for r in runs) else "failure"
     finally:
         instance.dispose()
     for step in steps.values():
         if "start" in step and "end" in step:
             step["seconds"] = round(step["end"] - step["start"], 3)
-    tagging = [m for m in messages if re.match(r"tagging \d+ articles|no new articles", m[2])]
+    run_start, run_end = (min(starts), max(ends)) if starts and ends else (None, None)
+    messages.sort()
+    tagging = [m for m in messages if re.match(r"tagging \d+ articles|every batch is tagged", m[2])]
     batches = [
         (round(t - (run_start or t), 2), int(m.group(1)))
         for t, _, text in messages
         if (m := re.match(r"tagged (\d+)/\d+ articles", text))
     ]
     return {
-        "run_id": run.run_id,
-        "status": run.status.value,
+        "run_id": load.run_id,
+        "runs": len(runs),
+        "status": status,
         "startup_seconds": round(run_start - started_at, 3) if run_start else None,
         "run_seconds": round(run_end - run_start, 3) if run_start and run_end else None,
         "run_end": run_end,
         "steps": steps,
         "nlp_messages": [text for _, _, text in tagging],
-        "nlp_batches": batches,  # (seconds since run start, articles tagged so far)
+        "nlp_batches": batches,  # (seconds since the first run's start, articles tagged so far)
     }
 
 
@@ -351,11 +364,15 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
     steps = events.get("steps", {})
     stages: dict[str, float | None] = {}
     for name, matches in STAGES:
-        seconds = [s.get("seconds", 0.0) for key, s in steps.items() if matches(key)]
+        seconds = [
+            s.get("seconds", 0.0) for key, s in steps.items() if matches(key.split("@")[0])
+        ]
         stages[name] = round(sum(seconds), 3) if seconds else None
     known = [s.get("seconds", 0.0) for s in steps.values()]
     run_seconds = events.get("run_seconds")
-    stages["orchestration_gaps"] = round(run_seconds - sum(known), 3) if run_seconds else None
+    gaps = run_seconds - sum(known) if run_seconds else None
+    # tag runs overlap, so their steps can add up to more than the wall time
+    stages["orchestration_gaps"] = round(gaps, 3) if gaps is not None and gaps >= 0 else None
     stages["startup"] = events.get("startup_seconds")
     stages["teardown"] = None
     if run_seconds is not None and stages["startup"] is not None:
@@ -365,6 +382,15 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
     def spent(*labels: str) -> float:
         return sum(calls.get(label, {}).get("seconds", 0.0) for label in labels)
 
+    tagging = ((result.get("calls") or {}).get("cpu_of") or {}).get("nlp.tag_in_parallel")
+    if tagging:
+        # the tag runs side by side, wall time: the NLP stage proper, without the load
+        stages["tagging"] = tagging["seconds"]
+        nlp_steps = [
+            s.get("seconds", 0.0) for key, s in steps.items()
+            if key.split("@")[0] in ("tag_batches", "nlp_tags")
+        ]
+        stages["nlp"] = round(tagging["seconds"] + sum(nlp_steps), 3)
     if calls:
         stages["load"] = round(
             spent("load.replace_inbox", "load.load_tags", "load.forget_stale_tags"), 3
@@ -528,7 +554,7 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
     def row(target: str, measured: str, passed: bool | None, note: str = "") -> None:
         rows.append({"target": target, "measured": measured, "passed": passed, "note": note})
 
-    nlp_seconds = build["stages"].get("nlp")
+    nlp_seconds = build["stages"].get("tagging") or build["stages"].get("nlp")
     tagged_words = stats["tagged_words"]
     bare_wps = bare.get("words_per_second")
     if nlp_seconds and bare_wps:
