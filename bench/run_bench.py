@@ -5,7 +5,7 @@ One run does, on the same corpus:
 1. generate N articles (bench/generate_corpus.py; 30% near-duplicates) into a temporary inbox;
 2. the full build: `python -m orchestration.cli run` in a subprocess (through
    bench/_instrumented_cli.py, which only adds timers) with a private DAGSTER_HOME, a fresh
-   warehouse and NEWSLEDGER_NLP_PROCESSES=2; per-step times from the run's Dagster event log,
+   warehouse and the default tagging (one tag_batch run per core); per-step times from the run's Dagster event log,
    peak memory of the whole process tree (polled from /proc every 0.2 s);
 3. the near-duplicate effect: words tagged against words ingested;
 4. the README's example queries on the published warehouse;
@@ -720,9 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duplicate-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--incremental", type=int, default=10, help="articles added (0: skip)")
-    parser.add_argument("--nlp-processes", type=int, default=2, help="NEWSLEDGER_NLP_PROCESSES")
+    parser.add_argument("--nlp-processes", type=int, default=1, help="NEWSLEDGER_NLP_PROCESSES")
     parser.add_argument("--bare-processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--batch-size", type=int, default=64, help="NEWSLEDGER_NLP_BATCH_SIZE")
+    parser.add_argument("--batch-size", type=int, default=16, help="NEWSLEDGER_NLP_BATCH_SIZE")
     parser.add_argument("--model", default=None, help="NEWSLEDGER_SPACY_MODEL if set")
     parser.add_argument("--bare", default="newsledger,plain",
                         help="bare variants to run: newsledger (build_nlp), plain (spacy.load)")

@@ -43,8 +43,10 @@ def plan_batches(
 
     An existing batch (key -> its article ids) is kept when it was planned by this tagger
     version and all its articles are still pending; the other pending articles are sliced in
-    their given order. Every other existing batch is dropped: an article of it changed, left the
-    inbox, was tagged meanwhile, or the tagger changed.
+    their given order into as few batches as `size` allows, as even as can be (sizes differ by
+    at most one), so that batches tagged side by side finish together. Every other existing
+    batch is dropped: an article of it changed, left the inbox, was tagged meanwhile, or the
+    tagger changed.
     """
     if size < 1:
         raise ValueError(f"a batch holds at least one article, not {size}")
@@ -60,7 +62,11 @@ def plan_batches(
             dropped.append(key)
     rest = [article_id for article_id in pending if article_id not in covered]
     new = {}
-    for start in range(0, len(rest), size):
-        ids = rest[start : start + size]
+    n_batches = -(-len(rest) // size)
+    start = 0
+    for index in range(n_batches):
+        end = start + len(rest) // n_batches + (index < len(rest) % n_batches)
+        ids = rest[start:end]
         new[batch_key(tagger_version, ids)] = ids
+        start = end
     return BatchPlan(kept=kept, new=new, dropped=dropped)

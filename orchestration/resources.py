@@ -33,7 +33,7 @@ class NlpPipeline(dg.ConfigurableResource):
     """The trained spaCy pipeline plus newsledger's rules, loaded once per process."""
 
     model: str
-    batch_size: int = 64
+    batch_size: int = 16
     processes: int = 1
 
     def tag(self, articles: Iterable) -> Iterator:

@@ -26,7 +26,7 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     max_file_bytes: int = 5_000_000
     refresh_cron: str = "0 6 * * *"
-    nlp_batch_size: int = 64
+    nlp_batch_size: int = 16
     nlp_processes: int = 1
     tag_batch_articles: int = 500
     tag_workers: int = 2
@@ -58,7 +58,7 @@ class Settings:
             spacy_model=env.get("NEWSLEDGER_SPACY_MODEL", DEFAULT_SPACY_MODEL),
             max_file_bytes=_positive_int(env, "NEWSLEDGER_MAX_FILE_BYTES", 5_000_000),
             refresh_cron=env.get("NEWSLEDGER_REFRESH_CRON", "0 6 * * *"),
-            nlp_batch_size=_positive_int(env, "NEWSLEDGER_NLP_BATCH_SIZE", 64),
+            nlp_batch_size=_positive_int(env, "NEWSLEDGER_NLP_BATCH_SIZE", 16),
             nlp_processes=_positive_int(env, "NEWSLEDGER_NLP_PROCESSES", 1),
             automation=_switch(env, "NEWSLEDGER_AUTOMATION", True),
             docs=Path(env["NEWSLEDGER_DOCS"]).resolve() if env.get("NEWSLEDGER_DOCS") else None,

@@ -9,9 +9,15 @@ from extract.tag_batches import batch_key, plan_batches
 IDS = [f"a{i}" for i in range(7)]
 
 
-def test_pending_articles_are_sliced_in_order_into_batches_of_the_size() -> None:
+def test_pending_articles_are_sliced_in_order_into_even_batches_of_at_most_the_size() -> None:
     plan = plan_batches(IDS, {}, tagger_version="v1", size=3)
-    assert list(plan.new.values()) == [IDS[0:3], IDS[3:6], IDS[6:7]]
+    assert list(plan.new.values()) == [IDS[0:3], IDS[3:5], IDS[5:7]]
+    assert [
+        len(ids) for ids in plan_batches(IDS, {}, tagger_version="v1", size=7).new.values()
+    ] == [7]
+    assert [
+        len(ids) for ids in plan_batches(IDS, {}, tagger_version="v1", size=1).new.values()
+    ] == [1] * 7
     assert plan.kept == plan.dropped == []
 
 
@@ -25,9 +31,9 @@ def test_a_batch_with_an_article_no_longer_pending_is_dropped_and_the_rest_repla
     first = plan_batches(IDS, {}, tagger_version="v1", size=3)
     pending = [i for i in IDS if i != "a4"]
     plan = plan_batches(pending, first.new, tagger_version="v1", size=3)
-    assert plan.dropped == [batch_key("v1", IDS[3:6])]
-    assert sorted(plan.kept) == sorted([batch_key("v1", IDS[0:3]), batch_key("v1", IDS[6:7])])
-    assert list(plan.new.values()) == [["a3", "a5"]]
+    assert plan.dropped == [batch_key("v1", IDS[3:5])]
+    assert sorted(plan.kept) == sorted([batch_key("v1", IDS[0:3]), batch_key("v1", IDS[5:7])])
+    assert list(plan.new.values()) == [["a3"]]
 
 
 def test_a_new_tagger_version_replans_everything() -> None:
