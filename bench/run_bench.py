@@ -5,8 +5,9 @@ One run does, on the same corpus:
 1. generate N articles (bench/generate_corpus.py; 30% near-duplicates) into a temporary inbox;
 2. the full build: `python -m orchestration.cli run` in a subprocess (through
    bench/_instrumented_cli.py, which only adds timers) with a private DAGSTER_HOME, a fresh
-   warehouse and the default tagging (one tag_batch run per core); per-step times from the run's Dagster event log,
-   peak memory of the whole process tree (polled from /proc every 0.2 s);
+   warehouse and the default tagging (one tag_batch run per core); per-step times from the
+   Dagster event logs of its runs, peak memory of the whole process tree (polled from /proc
+   every 0.2 s);
 3. the near-duplicate effect: words tagged against words ingested;
 4. the README's example queries on the published warehouse;
 5. an incremental refresh after adding 10 new articles;
