@@ -29,6 +29,7 @@ CLAIMS_ABOUT_COLOUR = "#8172b3"
 MAX_NETWORK_ACTORS = 20
 MAX_NETWORK_LINKS = 60
 MAX_FIGURES = 8
+MAX_CLAIMS_SHOWN = 12  # per figure: the distinct (source, value) pairs stated most often
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ def actor_network(links: pd.DataFrame, actors: pd.DataFrame) -> Picture:
     import networkx as nx
 
     strength = (
-        links.groupby("actor_id")["n_times"].sum().add(
-            links.groupby("other_actor_id")["n_times"].sum(), fill_value=0
-        )
+        links.groupby("actor_id")["n_times"]
+        .sum()
+        .add(links.groupby("other_actor_id")["n_times"].sum(), fill_value=0)
     ).sort_values(ascending=False, kind="stable")
     kept = set(strength.index[:MAX_NETWORK_ACTORS])
     shown = links[links["actor_id"].isin(kept) & links["other_actor_id"].isin(kept)]
@@ -153,7 +154,8 @@ def disagreeing_figures(figures: pd.DataFrame) -> Picture:
     """For each figure sources disagree on: every claimed value (a bar for a range) by source,
     the low-high span in grey and the reconciled best value as a line."""
     disputed = figures[figures["disagreement"]].head(MAX_FIGURES)
-    heights = [1.0 + 0.35 * len(claims) for claims in disputed["claims"]]
+    shown = [distinct_claims(claims)[0] for claims in disputed["claims"]]
+    heights = [1.0 + 0.35 * len(rows) for rows in shown]
     figure = _figure(11, max(sum(heights), 2.5))
     if disputed.empty:
         axes = figure.add_subplot()
@@ -166,7 +168,8 @@ def disagreeing_figures(figures: pd.DataFrame) -> Picture:
     return Picture(
         "disagreeing_figures",
         "Figures that disagree",
-        "Every value claimed for a figure, by source. Grey: the span from the lowest to the "
+        "The values claimed for a figure, by source (×n: stated n times; the "
+        f"{MAX_CLAIMS_SHOWN} most repeated per figure). Grey: the span from the lowest to the "
         "highest claim; black line: the reconciled best value (the median).",
         _png(figure),
     )
@@ -196,24 +199,64 @@ def report_html(pictures: list[Picture], tables: list[tuple[str, str]], *, title
     return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class ClaimedValue:
+    source: str
+    value: float
+    high: float | None
+    times: int  # claims stating it
+    last_claimed_on: object  # a date, or None
+
+
+def distinct_claims(claims) -> tuple[list[ClaimedValue], int]:
+    """The figure's claims as distinct (source, value, high), the most repeated first, at most
+    MAX_CLAIMS_SHOWN of them; and how many distinct ones are left out."""
+    grouped: dict[tuple, list] = {}
+    for claim in claims:
+        high = claim["high"]
+        high = None if high is None or _is_nan(high) or high <= claim["value"] else high
+        key = (claim["source_name"] or "unattributed", claim["value"], high)
+        grouped.setdefault(key, []).append(claim["claimed_on"])
+    values = [
+        ClaimedValue(
+            source=source,
+            value=value,
+            high=high,
+            times=len(dates),
+            last_claimed_on=max((d for d in dates if _has_date(d)), default=None),
+        )
+        for (source, value, high), dates in grouped.items()
+    ]
+    values.sort(key=lambda v: (-v.times, v.value, v.source))
+    shown = sorted(values[:MAX_CLAIMS_SHOWN], key=lambda v: (v.value, v.high or v.value, v.source))
+    return shown, len(values) - len(shown)
+
+
 def _figure_panel(axes, row) -> None:
-    claims = list(row.claims)
+    shown, hidden = distinct_claims(row.claims)
     axes.axvspan(row.low, row.high, color="#eeeeee")
     axes.axvline(row.best, color="black", linewidth=1)
-    for i, claim in enumerate(claims):
-        value, high = claim["value"], claim["high"]
-        if high is not None and not _is_nan(high) and high > value:
-            axes.plot([value, high], [i, i], color="#c44e52", linewidth=4, solid_capstyle="butt")
+    for i, claimed in enumerate(shown):
+        if claimed.high is not None:
+            axes.plot(
+                [claimed.value, claimed.high],
+                [i, i],
+                color="#c44e52",
+                linewidth=4,
+                solid_capstyle="butt",
+            )
         else:
-            axes.plot([value], [i], "o", color="#c44e52")
+            axes.plot([claimed.value], [i], "o", color="#c44e52")
     labels = [
-        f"{claim['source_name'] or 'unattributed'}"
-        + (f" ({claim['claimed_on']:%Y-%m-%d})" if _has_date(claim["claimed_on"]) else "")
-        for claim in claims
+        claimed.source
+        + (f" ×{claimed.times}" if claimed.times > 1 else "")
+        + (f" ({claimed.last_claimed_on:%Y-%m-%d})" if claimed.last_claimed_on else "")
+        for claimed in shown
     ]
-    axes.set_yticks(range(len(claims)), labels, fontsize=8)
-    axes.set_ylim(-0.7, len(claims) - 0.3)
-    axes.set_title(f"{row.subject}: {row.measure}", fontsize=10, loc="left")
+    axes.set_yticks(range(len(shown)), labels, fontsize=8)
+    axes.set_ylim(-0.7, len(shown) - 0.3)
+    more = f" ({hidden} more values not shown)" if hidden else ""
+    axes.set_title(f"{row.subject}: {row.measure}{more}", fontsize=10, loc="left")
     axes.xaxis.set_major_formatter(_thousands())
     pad = (row.high - row.low) * 0.1 or abs(row.best) * 0.1 or 1
     axes.set_xlim(row.low - pad, row.high + pad)

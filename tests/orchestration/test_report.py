@@ -112,3 +112,31 @@ def test_the_page_inlines_its_pictures_and_escapes_text() -> None:
     assert "<title>A &amp; B</title>" in page
     assert "&lt;Sources&gt; &amp; more" in page
     assert not re.search(r"src=['\"]?https?:", page)
+
+
+def test_a_figure_claimed_thousands_of_times_shows_its_distinct_values() -> None:
+    claims = [
+        {"value": float(1000 * (i % 15 + 1)), "high": None, "source_name": f"source {i % 15}",
+         "claimed_on": dt.date(2025, 3, 1 + i % 20)}
+        for i in range(3000)
+    ]
+    shown, hidden = report.distinct_claims(claims)
+    assert len(shown) == report.MAX_CLAIMS_SHOWN and hidden == 15 - report.MAX_CLAIMS_SHOWN
+    assert all(claimed.times == 200 for claimed in shown)
+    assert [c.value for c in shown] == sorted(c.value for c in shown)
+    figures = pd.DataFrame(
+        {"subject": ["Northland"], "measure": ["troops"], "low": [1000.0], "best": [8000.0],
+         "high": [15000.0], "disagreement": [True], "claims": [claims]}
+    )
+    picture = report.disagreeing_figures(figures)
+    assert picture.png.startswith(PNG) and len(picture.png) < 200_000
+
+
+def test_repeated_claims_of_one_value_by_one_source_are_counted_once() -> None:
+    same = {"value": 10.0, "high": 12.0, "source_name": None, "claimed_on": None}
+    shown, hidden = report.distinct_claims([same, dict(same), {**same, "high": float("nan")}])
+    assert hidden == 0
+    assert [(c.source, c.value, c.high, c.times) for c in shown] == [
+        ("unattributed", 10.0, None, 1),
+        ("unattributed", 10.0, 12.0, 2),
+    ]
