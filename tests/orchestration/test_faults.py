@@ -364,18 +364,6 @@ def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
         return conn.execute(sql, params or []).fetchall()
 
 
-def mart_contents(path: Path) -> dict[str, list[str]]:
-    """Every row of every marts table, ordering aside."""
-    with duckdb.connect(str(path), read_only=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()]
-        return {
-            t: sorted(map(repr, conn.execute(f"select * from marts.{t}").fetchall()))
-            for t in sorted(tables)
-        }
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -656,9 +644,9 @@ def test_two_runs_launched_at_once_take_turns_on_the_writer_pool(
 
 
 def test_the_same_inbox_refreshed_twice_gives_identical_marts(
-    scene: Scene, ran_twice_at_once: RanTwiceAtOnce
+    scene: Scene, ran_twice_at_once: RanTwiceAtOnce, every_mart
 ) -> None:
-    first, second = mart_contents(ran_twice_at_once.first_published), mart_contents(scene.warehouse)
+    first, second = every_mart(ran_twice_at_once.first_published), every_mart(scene.warehouse)
     assert set(first) >= set(MART_KEYS)
     assert first == second
 

@@ -18,18 +18,6 @@ from orchestration.warehouse import NLP_TABLES, Warehouse
 pytestmark = pytest.mark.slow
 
 
-def every_mart(path: Path) -> dict[str, list[str]]:
-    """Every row of every marts table, ordering aside."""
-    with duckdb.connect(str(path), read_only=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()]
-        return {
-            t: sorted(map(repr, conn.execute(f"select * from marts.{t}").fetchall()))
-            for t in sorted(tables)
-        }
-
-
 def refresh(root: Path, inbox: Path, batch_articles: int) -> tuple[Settings, RunSummary, str]:
     settings = Settings(
         warehouse=root / "warehouse.duckdb", inbox=inbox, tag_batch_articles=batch_articles
@@ -64,7 +52,7 @@ def test_each_batch_is_its_own_tag_run_between_ingest_and_load(in_batches_of_thr
 
 
 def test_a_corpus_tagged_in_batches_gives_the_marts_of_one_batch(
-    in_batches_of_three, in_one_batch
+    in_batches_of_three, in_one_batch, every_mart
 ) -> None:
     (batched, _, _), (whole, summary, runs) = in_batches_of_three, in_one_batch
     assert summary.success, summary.render()
