@@ -471,6 +471,7 @@ class KilledWhileTagging:
     published_exists: bool
     loaded: int  # nlp.tagged_articles rows
     nlp_rows: int
+    unfinished_runs: int  # runs the kill left marked in progress (a worker may end its own)
 
 
 def batch_folders(scene: Scene) -> dict[str, tuple[list[str], list[str] | None]]:
@@ -508,8 +509,16 @@ def killed_while_tagging(scene: Scene) -> KilledWhileTagging:
     loaded = query(scene.build, "select count(*) from nlp.tagged_articles")[0][0]
     nlp_rows = sum(query(scene.build, f"select count(*) from nlp.{t}")[0][0] for t in NLP_KEYS)
     return KilledWhileTagging(
-        pending, tagged_ids, half, scene.warehouse.exists(), loaded, nlp_rows
+        pending, tagged_ids, half, scene.warehouse.exists(), loaded, nlp_rows,
+        unfinished_runs(scene.home),
     )
+
+
+def unfinished_runs(home: Path) -> int:
+    instance = dg.DagsterInstance.from_config(str(home))
+    left = sum(not r.dagster_run.is_finished for r in instance.get_run_records())
+    instance.dispose()
+    return left
 
 
 def test_a_run_killed_while_tagging_keeps_whole_batches_and_publishes_nothing(
@@ -577,11 +586,13 @@ def step_spans(home: Path) -> dict[str, list[tuple[float, float, str]]]:
 
 
 def test_the_runs_after_a_kill_free_its_writer_slot_and_complete(
-    ran_twice_at_once: RanTwiceAtOnce,
+    scene: Scene, killed_while_tagging: KilledWhileTagging, ran_twice_at_once: RanTwiceAtOnce,
 ) -> None:
     pair = ran_twice_at_once
     assert pair.codes == [0, 0], "\n\n".join(o[-3000:] for o in pair.outputs)
-    assert any("its writer slot is free again" in output for output in pair.outputs)
+    freed = any("its writer slot is free again" in output for output in pair.outputs)
+    assert freed is (killed_while_tagging.unfinished_runs > 0)
+    assert unfinished_runs(scene.home) == 0
 
 
 def test_the_batches_tagged_before_the_kill_are_not_tagged_again(
