@@ -132,12 +132,13 @@ def _execute(
     definitions: dg.Definitions, job_name: str, instance: dg.DagsterInstance, **options
 ) -> dg.ExecuteInProcessResult:
     from orchestration.automation import STARTED_BY_CLI
+    from orchestration.recovery import PROCESS_TAG
 
     return definitions.resolve_job_def(job_name).execute_in_process(
         instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        tags=STARTED_BY_CLI,
+        tags={**STARTED_BY_CLI, PROCESS_TAG: str(os.getpid())},
         **options,
     )
 

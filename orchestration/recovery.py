@@ -1,11 +1,17 @@
 """Runs whose process died (killed, out of memory, machine restarted) must not hold the pool."""
 
 import os
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.events import DagsterEventType
 
-UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
+]
+# The process that creates a run and executes it in place (`newsledger run` and its tag workers)
+# records itself here, since a run killed before it started has no other trace of its process.
+PROCESS_TAG = "newsledger/pid"
 
 
 def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
@@ -14,7 +20,7 @@ def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     recovered = []
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=UNFINISHED)):
         run = record.dagster_run
-        pid = _run_pid(instance, run.run_id)
+        pid = _run_pid(instance, run.run_id) or _tagged_pid(run)
         if pid is None or process_exists(pid):
             continue
         instance.report_run_failed(run, f"the process of this run (pid {pid}) is gone")
@@ -32,12 +38,27 @@ def _run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
     return None
 
 
+def _tagged_pid(run: dg.DagsterRun) -> int | None:
+    tagged = run.tags.get(PROCESS_TAG, "")
+    return int(tagged) if tagged.isdigit() else None
+
+
 def process_exists(pid: int) -> bool:
-    """Whether a process with this id runs on this machine."""
+    """Whether a process with this id runs on this machine. A zombie does not: in a container
+    whose first process reaps no orphans, a dead run's process stays one until the machine stops."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # The state follows the command name, which is in parentheses and may itself hold spaces.
+    return stat.rpartition(")")[2].split()[0] in ("Z", "X")
