@@ -8,9 +8,12 @@ shingle sets, so short bodies are judged as fairly as long ones.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import re
 from collections.abc import Sequence
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from extract.records import Article
@@ -20,6 +23,7 @@ _SEED = 1  # fixed, so the same inbox always gives the same candidates
 # The index is asked for looser candidates than the threshold, since MinHash estimates miss
 # pairs just above it; every candidate is then checked exactly.
 _LSH_MARGIN = 0.2
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (the golden ratio's)
 
 
 def mark_duplicates(
@@ -31,15 +35,18 @@ def mark_duplicates(
     similarity of at least `threshold` with an earlier article's.
     """
     index = MinHashLSH(threshold=max(threshold - _LSH_MARGIN, 0.1), num_perm=_NUM_PERM)
-    indexed: dict[str, tuple[int, set[str]]] = {}  # article_id -> (rank, shingles)
+    # Each shingle is kept as a 64-bit hash, sorted: a few KB per article instead of a set of
+    # strings ten times that size, which would make the index grow into gigabytes.
+    indexed: dict[str, tuple[int, np.ndarray]] = {}  # article_id -> (rank, shingle hashes)
     first_by_hash: dict[str, str] = {}
     result = []
     for article in articles:
         original = first_by_hash.get(article.content_hash)
-        shingles = _shingles(article.body, shingle_words)
-        if original is None and shingles:
-            signature = MinHash(num_perm=_NUM_PERM, seed=_SEED)
-            signature.update_batch([s.encode("utf-8") for s in shingles])
+        shingles = _shingle_hashes(article.body, shingle_words)
+        if original is None and shingles.size:
+            signature = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
+            # MinHash expects 32-bit hashes of its items; the high half of each shingle's.
+            signature.update_batch(shingles >> np.uint64(32))
             original = _first_similar(index.query(signature), shingles, indexed, threshold)
             if original is None:
                 index.insert(article.article_id, signature)
@@ -51,22 +58,37 @@ def mark_duplicates(
 
 def _first_similar(
     candidates: list[str],
-    shingles: set[str],
-    indexed: dict[str, tuple[int, set[str]]],
+    shingles: np.ndarray,
+    indexed: dict[str, tuple[int, np.ndarray]],
     threshold: float,
 ) -> str | None:
     """The earliest indexed article whose shingles really are that similar (LSH may guess)."""
-    similar = [
-        candidate
-        for candidate in candidates
-        if len(shingles & indexed[candidate][1])
-        >= threshold * len(shingles | indexed[candidate][1])
-    ]
+    similar = []
+    for candidate in candidates:
+        other = indexed[candidate][1]
+        shared = np.intersect1d(shingles, other, assume_unique=True).size
+        if shared >= threshold * (shingles.size + other.size - shared):
+            similar.append(candidate)
     return min(similar, key=lambda candidate: indexed[candidate][0]) if similar else None
 
 
-def _shingles(body: str, size: int) -> set[str]:
+def _shingle_hashes(body: str, size: int) -> np.ndarray:
+    """The distinct 64-bit hashes of the body's `size`-word shingles, sorted (a body of at most
+    `size` words is one shingle)."""
     words = re.findall(r"\w+", body.casefold())
-    if len(words) <= size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    width = min(size, len(hashes))
+    combined = np.zeros(len(hashes) - width + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # the arithmetic wraps around 2**64 on purpose
+        for offset in range(width):
+            combined = combined * _MIX + hashes[offset : offset + len(combined)]
+        combined ^= combined >> np.uint64(31)
+        combined *= _MIX
+    return np.unique(combined)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a language's common words, not a corpus's
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import spacy
@@ -38,6 +39,7 @@ __all__ = [
     "ModelNotInstalledError",
     "NlpWorkerError",
     "build_nlp",
+    "model_meta",
     "doc_sentences",
     "tag_articles",
 ]
@@ -86,14 +88,29 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        package = PACKAGES.get(model, model.replace("_", "-"))
-        raise ModelNotInstalledError(
-            f"spaCy model {model!r} is not installed: pip install {package}, "
-            "or set NEWSLEDGER_SPACY_MODEL to an installed pipeline"
-        ) from exc
+        raise _not_installed(model) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsledger_paragraph_breaks_v1", before="parser")
     return nlp
+
+
+@functools.cache
+def model_meta(model: str) -> dict:
+    """The meta.json of the pipeline `model` (a package name or a folder), read without loading
+    its weights."""
+    path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+    try:
+        return spacy.util.get_model_meta(path)
+    except OSError as exc:
+        raise _not_installed(model) from exc
+
+
+def _not_installed(model: str) -> ModelNotInstalledError:
+    package = PACKAGES.get(model, model.replace("_", "-"))
+    return ModelNotInstalledError(
+        f"spaCy model {model!r} is not installed: pip install {package}, "
+        "or set NEWSLEDGER_SPACY_MODEL to an installed pipeline"
+    )
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,7 @@ def published_row_counts(settings: Settings) -> dict[str, int]:
 def preflight(settings: Settings) -> None:
     """Fails in seconds, before any work, when the inbox, the warehouse folder or the spaCy
     model is not usable; the errors say what to set or install."""
-    from extract.nlp import build_nlp
+    from extract.nlp import model_meta
 
     if not settings.inbox.is_dir():
         raise FileNotFoundError(
@@ -260,7 +260,7 @@ def preflight(settings: Settings) -> None:
         )
     ensure_writable_folder(settings.warehouse.parent)
     ensure_writable_folder(settings.build_database.parent)
-    build_nlp(settings.spacy_model)  # cached: the tagging step reuses the loaded pipeline
+    model_meta(settings.spacy_model)
 
 
 def open_sql_shell(settings: Settings) -> int:

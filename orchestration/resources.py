@@ -57,9 +57,9 @@ class NlpPipeline(dg.ConfigurableResource):
 
 @cache
 def tagger_version(model: str) -> str:
-    from extract.nlp import build_nlp
+    from extract.nlp import model_meta
 
-    meta = build_nlp(model).meta
+    meta = model_meta(model)
     digest = hashlib.sha256(f"{meta['lang']}_{meta['name']}-{meta['version']}".encode())
     sources = sorted((PROJECT_ROOT / "extract").glob("*.py")) + sorted(REFERENCE_DIR.glob("*.csv"))
     for source in sources:

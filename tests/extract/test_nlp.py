@@ -14,12 +14,14 @@ import extract.nlp
 from extract.events import load_taxonomy
 from extract.gazetteer import Gazetteer
 from extract.nlp import (
+    DEFAULT_MODEL,
     ArticleTags,
     ArticleText,
     ModelNotInstalledError,
     NlpWorkerError,
     build_nlp,
     doc_sentences,
+    model_meta,
     tag_articles,
 )
 
@@ -32,12 +34,20 @@ def test_build_nlp_is_built_once(nlp: Language) -> None:
     assert nlp.pipe_names.index("newsledger_paragraph_breaks_v1") < nlp.pipe_names.index("parser")
 
 
-def test_a_missing_model_says_how_to_install_it() -> None:
+@pytest.mark.parametrize("read", [build_nlp, model_meta])
+def test_a_missing_model_says_how_to_install_it(read) -> None:
     with pytest.raises(ModelNotInstalledError) as err:
-        build_nlp("en_core_web_nonexistent")
+        read("en_core_web_nonexistent")
     message = str(err.value)
     assert "'en_core_web_nonexistent' is not installed" in message
     assert "NEWSLEDGER_SPACY_MODEL" in message
+
+
+def test_the_meta_read_without_loading_is_the_loaded_pipelines(nlp: Language) -> None:
+    meta = model_meta(DEFAULT_MODEL)
+    assert (meta["lang"], meta["name"], meta["version"]) == (
+        nlp.meta["lang"], nlp.meta["name"], nlp.meta["version"]
+    )
 
 
 def test_a_line_break_always_ends_a_sentence(nlp: Language) -> None:
