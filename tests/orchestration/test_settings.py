@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings
+from orchestration.warehouse import Warehouse
+
+
+def test_the_duckdb_memory_limit_defaults_and_can_be_set() -> None:
+    assert Settings.from_env({}).duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT
+    limit = Settings.from_env({"NEWSLEDGER_DUCKDB_MEMORY_LIMIT": "512MB"}).duckdb_memory_limit
+    assert limit == "512MB"
+
+
+@pytest.mark.parametrize("raw", ["lots", "512", "-1GB", "1 PB"])
+def test_a_memory_limit_that_is_not_a_size_is_refused_by_name(raw: str) -> None:
+    with pytest.raises(ValueError, match="NEWSLEDGER_DUCKDB_MEMORY_LIMIT must be a size"):
+        Settings.from_env({"NEWSLEDGER_DUCKDB_MEMORY_LIMIT": raw})
+
+
+def test_warehouse_connections_are_held_to_the_memory_limit(tmp_path: Path) -> None:
+    warehouse = Warehouse(
+        path=str(tmp_path / "build.duckdb"),
+        published_path=str(tmp_path / "warehouse.duckdb"),
+        memory_limit="256MB",
+    )
+    with warehouse.connect() as conn:
+        limit = conn.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "244.1 MiB"  # 256 * 10**6 bytes
