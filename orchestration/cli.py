@@ -197,10 +197,10 @@ def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[st
 
 def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:
     """In a worker process: the tag_batch run of one batch; its error, or None."""
-    from orchestration.definitions import build_definitions
+    from orchestration.tagging import tagging_definitions
 
     with dg.DagsterInstance.from_ref(instance_ref) as instance:
-        result = _execute(build_definitions(settings), "tag_batch", instance, partition_key=key)
+        result = _execute(tagging_definitions(settings), "tag_batch", instance, partition_key=key)
     if result.success:
         return None
     failures = [event for event in result.all_events if event.is_step_failure]

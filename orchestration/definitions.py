@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import dagster as dg
 
 from orchestration.assets import inbox_scan, nlp_tags, published, tag_batches
@@ -19,9 +17,9 @@ from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
 from orchestration.dbt import dbt_models
 from orchestration.docs import DocsSite, data_docs, report
 from orchestration.project import dbt_resource
-from orchestration.resources import Inbox, NlpPipeline
+from orchestration.resources import Inbox
 from orchestration.settings import Settings
-from orchestration.tag_files import TagFiles
+from orchestration.tagging import executor, tagging_resources
 from orchestration.warehouse import Warehouse
 
 
@@ -44,33 +42,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 published_path=str(settings.warehouse),
                 memory_limit=settings.duckdb_memory_limit,
             ),
-            "nlp": NlpPipeline(
-                model=settings.spacy_model,
-                batch_size=settings.nlp_batch_size,
-                processes=settings.nlp_processes,
-            ),
-            "tag_files": TagFiles(
-                path=str(settings.tagging_folder), batch_articles=settings.tag_batch_articles
-            ),
+            **tagging_resources(settings),
             "dbt": dbt_resource(),
             "docs": DocsSite(path=str(settings.docs_folder)),
         },
     )
-
-
-def executor(import_path: str | None) -> dg.ExecutorDefinition:
-    """The executor named `module:attribute` (e.g. `dagster_k8s:k8s_job_executor`), or the
-    in-process one: a run of one step gains nothing from a subprocess per step."""
-    if not import_path:
-        return dg.in_process_executor
-    module, _, attribute = import_path.partition(":")
-    found = getattr(importlib.import_module(module), attribute, None)
-    if not isinstance(found, dg.ExecutorDefinition):
-        raise ValueError(
-            f"NEWSLEDGER_EXECUTOR={import_path!r} does not name a Dagster executor "
-            "(module:attribute, e.g. dagster:multiprocess_executor)"
-        )
-    return found
 
 
 defs = build_definitions(Settings.from_env())
