@@ -39,8 +39,8 @@ __all__ = [
     "ModelNotInstalledError",
     "NlpWorkerError",
     "build_nlp",
-    "model_meta",
     "doc_sentences",
+    "model_meta",
     "tag_articles",
 ]
 

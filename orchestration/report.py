@@ -154,8 +154,8 @@ def disagreeing_figures(figures: pd.DataFrame) -> Picture:
     """For each figure sources disagree on: every claimed value (a bar for a range) by source,
     the low-high span in grey and the reconciled best value as a line."""
     disputed = figures[figures["disagreement"]].head(MAX_FIGURES)
-    shown = [distinct_claims(claims)[0] for claims in disputed["claims"]]
-    heights = [1.0 + 0.35 * len(rows) for rows in shown]
+    panels = [distinct_claims(claims) for claims in disputed["claims"]]
+    heights = [1.0 + 0.35 * len(shown) for shown, _ in panels]
     figure = _figure(11, max(sum(heights), 2.5))
     if disputed.empty:
         axes = figure.add_subplot()
@@ -163,8 +163,10 @@ def disagreeing_figures(figures: pd.DataFrame) -> Picture:
         _say(axes, "No two sources disagree on a figure.")
     else:
         grid = figure.add_gridspec(len(disputed), 1, height_ratios=heights)
-        for row, figure_row in enumerate(disputed.itertuples(index=False)):
-            _figure_panel(figure.add_subplot(grid[row]), figure_row)
+        for row, (figure_row, (shown, hidden)) in enumerate(
+            zip(disputed.itertuples(index=False), panels, strict=True)
+        ):
+            _figure_panel(figure.add_subplot(grid[row]), figure_row, shown, hidden)
     return Picture(
         "disagreeing_figures",
         "Figures that disagree",
@@ -232,8 +234,7 @@ def distinct_claims(claims) -> tuple[list[ClaimedValue], int]:
     return shown, len(values) - len(shown)
 
 
-def _figure_panel(axes, row) -> None:
-    shown, hidden = distinct_claims(row.claims)
+def _figure_panel(axes, row, shown: list[ClaimedValue], hidden: int) -> None:
     axes.axvspan(row.low, row.high, color="#eeeeee")
     axes.axvline(row.best, color="black", linewidth=1)
     for i, claimed in enumerate(shown):

@@ -13,7 +13,8 @@ from orchestration.tag_files import TagFiles
 
 def tagging_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        jobs=[tag_batch_job], executor=executor(settings.executor),
+        jobs=[tag_batch_job],
+        executor=executor(settings.executor),
         resources=tagging_resources(settings),
     )
 

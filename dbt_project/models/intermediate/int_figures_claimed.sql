@@ -1,7 +1,7 @@
-{{ config(materialized='table') }}
-
 {#- One row per figure a source states in an article: what it counts (measure), whose it is
     (subject), who claims it (source) and when. The rules are in _figures__models.yml. -#}
+{#- a table: its tests and the figures mart read it several times -#}
+{{ config(materialized='table') }}
 {%- set casualty_measures = "'killed', 'wounded', 'killed_or_wounded', 'missing', 'captured'" -%}
 {#- money, weapons, vessels, buildings and distances are not casualties, whatever follows -#}
 {%- set non_casualty_units =
