@@ -9,6 +9,7 @@ and no progress bars are drawn.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -206,7 +207,7 @@ def _summary(result: ExpectationValidationResult) -> str:
     if values.get("unexpected_count") is not None:
         unexpected, total = values["unexpected_count"], values.get("element_count") or 0
         percent = values.get("unexpected_percent")
-        share = f" ({percent:.1f}% of non-null)" if isinstance(percent, int | float) else ""
+        share = f" ({percent:.1f}% of the values checked)" if isinstance(percent, int | float) else ""
         mostly = result.expectation_config.kwargs.get("mostly")
         allowed = (
             f", at most {100 * (1 - mostly):.1f}% allowed" if mostly not in (None, 1, 1.0) else ""
@@ -230,12 +231,18 @@ def _exception_message(info: dict[str, Any]) -> str | None:
 def _examples(values: dict[str, Any]) -> tuple[str, ...]:
     examples: list[str] = []
     for value in values.get("partial_unexpected_list") or []:
+        if _is_null(value):  # a not-null check's unexpected values say nothing more
+            continue
         text = _short(value, MAX_EXAMPLE_CHARS)
         if text not in examples:
             examples.append(text)
         if len(examples) == MAX_EXAMPLES:
             break
     return tuple(examples)
+
+
+def _is_null(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _short(value: object, limit: int) -> str:

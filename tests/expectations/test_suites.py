@@ -560,9 +560,17 @@ def test_failure_summary_names_counts_and_examples(good_frame):
         expectation="expect_column_values_to_be_in_set",
         column="kind",
         severity=CRITICAL,
-        summary="1 of 3 rows unexpected (33.3% of non-null)",
+        summary="1 of 3 rows unexpected (33.3% of the values checked)",
         examples=("'paraphrase'",),
     )
+
+
+def test_a_null_where_none_is_allowed_shows_no_example(good_frame):
+    frame = _set("kind", 0, None)(good_frame("nlp.quotes"))
+    (failure,) = validate_table("nlp.quotes", frame).failures
+    assert failure.expectation == "expect_column_values_to_not_be_null"
+    assert failure.summary.startswith("1 of 3 rows unexpected")
+    assert failure.examples == ()
 
 
 def test_missing_column_is_named(good_frame):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from orchestration.progress import Progress
 
 
-def test_the_first_and_last_counts_are_logged_and_the_ones_between_are_throttled() -> None:
+def test_only_the_last_count_is_logged_when_the_interval_is_longer_than_the_loop() -> None:
     lines: list[str] = []
     progress = Progress(lines.append, "files read", every=3600)
     for done in range(1, 101):
