@@ -5,6 +5,11 @@ Pure Python: no Dagster, no DuckDB. The checks read a table into a pandas DataFr
 """
 
 from expectations.suites import TABLES
-from expectations.validation import Failure, Validation, validate_table
+from expectations.validation import (
+    Failure,
+    Validation,
+    import_great_expectations,
+    validate_table,
+)
 
-__all__ = ["TABLES", "Failure", "Validation", "validate_table"]
+__all__ = ["TABLES", "Failure", "Validation", "import_great_expectations", "validate_table"]

@@ -9,6 +9,7 @@ and no progress bars are drawn.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import uuid
@@ -81,6 +82,15 @@ def validate_table(table: str, frame: pd.DataFrame) -> Validation:
     expectations = suite.expectations if len(frame) else _defined_when_empty(suite.expectations)
     result = _run(suite.table, expectations, prepared(frame, suite))
     return _shape(table, result)
+
+
+@functools.cache
+def import_great_expectations() -> None:
+    """Imports GX and builds every suite once, which `validate_table` otherwise does on first
+    use (about 3 s): processes forked afterwards start with it loaded."""
+    for suite in SUITES.values():
+        suite()
+    ephemeral_context()
 
 
 def prepared(frame: pd.DataFrame, suite: Suite) -> pd.DataFrame:

@@ -3,10 +3,12 @@ loading their tags into the nlp tables, and publishing the warehouse."""
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import dagster as dg
 
 from extract.tag_batches import plan_batches
+from orchestration.apart import run_apart
 from orchestration.progress import Progress
 from orchestration.resources import Inbox, NlpPipeline
 from orchestration.tag_files import TagFiles
@@ -53,39 +55,66 @@ def inbox_scan(
 ):
     """Reads every file of the inbox; the raw tables become exactly what the inbox holds. Then
     slices the articles that need tags into batches, each a file and a tag_batches partition."""
-    scanned = inbox.scan(progress=Progress(context.log.info, "files read"))
-    warehouse.replace_inbox(scanned.documents, scanned.articles)
-    rejected = [d for d in scanned.documents if d.status == "rejected"]
-    for document in rejected:
-        context.log.warning(f"rejected {document.source_file}: {document.reject_reason}")
-    context.log.info(
-        f"{len(scanned.documents)} files: {len(scanned.documents) - len(rejected)} ingested, "
-        f"{len(rejected)} rejected; {len(scanned.articles)} stories"
+    scan = run_apart(
+        lambda log: scan_inbox(inbox, warehouse, nlp, tag_files, log), context.log.info
     )
-    batches = plan_tag_batches(context.instance, warehouse, nlp, tag_files, context.log.info)
+    for source_file, reason in scan.rejected:
+        context.log.warning(f"rejected {source_file}: {reason}")
+    context.log.info(
+        f"{scan.documents} files: {scan.documents - len(scan.rejected)} ingested, "
+        f"{len(scan.rejected)} rejected; {scan.articles} stories"
+    )
+    register_tag_batches(context.instance, scan.batch_keys)
     yield dg.MaterializeResult(
         asset_key=RAW_DOCUMENTS,
-        metadata={"dagster/row_count": len(scanned.documents), "rejected": len(rejected)},
+        metadata={"dagster/row_count": scan.documents, "rejected": len(scan.rejected)},
     )
     yield dg.MaterializeResult(
         asset_key=RAW_ARTICLES,
         metadata={
-            "dagster/row_count": len(scanned.articles),
-            "duplicates": sum(1 for a in scanned.articles if a.duplicate_of),
-            "tag_batches": batches,
+            "dagster/row_count": scan.articles,
+            "duplicates": scan.duplicates,
+            "tag_batches": len(scan.batch_keys),
         },
     )
 
 
-def plan_tag_batches(
-    instance: dg.DagsterInstance,
+@dataclass(frozen=True)
+class InboxScan:
+    """What a scan of the inbox found, and the batches of articles it left to tag."""
+
+    documents: int
+    rejected: list[tuple[str, str]]  # (source_file, reason)
+    articles: int
+    duplicates: int
+    batch_keys: list[str]
+
+
+def scan_inbox(
+    inbox: Inbox,
     warehouse: Warehouse,
     nlp: NlpPipeline,
     tag_files: TagFiles,
     log: Callable[[str], None],
-) -> int:
-    """Writes a batch file for every slice of the articles that need tags and makes the
-    partitions exactly those batches; batches planned before and still wanted are kept."""
+) -> InboxScan:
+    """Makes the raw tables what the inbox holds and writes the batches left to tag."""
+    scanned = inbox.scan(progress=Progress(log, "files read"))
+    warehouse.replace_inbox(scanned.documents, scanned.articles)
+    return InboxScan(
+        documents=len(scanned.documents),
+        rejected=[(d.source_file, d.reject_reason or "") for d in scanned.documents
+                  if d.status == "rejected"],
+        articles=len(scanned.articles),
+        duplicates=sum(1 for a in scanned.articles if a.duplicate_of),
+        batch_keys=write_tag_batches(warehouse, nlp, tag_files, log),
+    )
+
+
+def write_tag_batches(
+    warehouse: Warehouse, nlp: NlpPipeline, tag_files: TagFiles, log: Callable[[str], None]
+) -> list[str]:
+    """Writes a batch file for every slice of the articles that need tags; batches planned
+    before and still wanted are kept. Returns the keys of every batch to tag."""
     version = nlp.version()
     forgotten = warehouse.forget_stale_tags(version)
     if forgotten:
@@ -102,12 +131,6 @@ def plan_tag_batches(
     )}
     for key, ids in plan.new.items():
         tag_files.write_batch(key, version, [texts[article_id] for article_id in ids])
-    registered = set(instance.get_dynamic_partitions(TAG_BATCH_PARTITIONS.name))
-    instance.add_dynamic_partitions(
-        TAG_BATCH_PARTITIONS.name, [key for key in plan.keys if key not in registered]
-    )
-    for key in registered - set(plan.keys):
-        instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
     if pending:
         log(
             f"{len(pending)} articles to tag with {version}: {len(plan.keys)} batches of up to "
@@ -115,7 +138,17 @@ def plan_tag_batches(
         )
     else:
         log("no new articles: nothing to tag")
-    return len(plan.keys)
+    return list(plan.keys)
+
+
+def register_tag_batches(instance: dg.DagsterInstance, keys: Sequence[str]) -> None:
+    """Makes the tag_batches partitions exactly these batches."""
+    registered = set(instance.get_dynamic_partitions(TAG_BATCH_PARTITIONS.name))
+    instance.add_dynamic_partitions(
+        TAG_BATCH_PARTITIONS.name, [key for key in keys if key not in registered]
+    )
+    for key in registered - set(keys):
+        instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
 
 
 @dg.asset(

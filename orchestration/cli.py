@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-import threading
 import time
 import webbrowser
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.apart import exit_with_parent
 from orchestration.assets import MART_NAMES
 from orchestration.settings import Settings
 from orchestration.warehouse import WarehouseUnwritableError, ensure_writable_folder
@@ -174,7 +174,7 @@ def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[st
         workers,
         # A fresh interpreter: forking a process that holds DuckDB and Dagster threads is unsafe.
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent,
+        initializer=exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
         runs = {
@@ -205,18 +205,6 @@ def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:
         return None
     failures = [event for event in result.all_events if event.is_step_failure]
     return _error_line(failures[0]) if failures else "the run failed"
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Ends this worker soon after its parent dies (say, a SIGKILLed `make run`), rather than
-    leaving it to tag for nobody."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def _error_line(step_failure: dg.DagsterEvent) -> str:

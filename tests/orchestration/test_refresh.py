@@ -13,13 +13,15 @@ import dagster as dg
 import duckdb
 import pytest
 
+from expectations import validate_table
 from orchestration.assets import MART_NAMES
-from orchestration.checks import CHECKED_TABLES
+from orchestration.checks import CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.dbt import mart_metadata
 from orchestration.docs import DocsSite
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -243,3 +245,24 @@ def test_broken_tag_rows_fail_the_blocking_check_and_the_marts_keep_their_conten
     with duckdb.connect(str(settings.build_database), read_only=True) as conn:
         rumours = conn.execute("select count(*) from marts.claims where kind = 'rumour'")
         assert rumours.fetchone() == (0,)
+
+
+@pytest.mark.parametrize("table", ["raw.articles", "nlp.quotes", "marts.claims"])
+def test_a_table_validated_in_a_child_process_gives_what_validating_here_gives(
+    built, table: str
+) -> None:
+    settings, _ = built
+    warehouse = Warehouse(path=str(settings.build_database), published_path=str(settings.warehouse))
+    apart = validate_apart(table, warehouse)
+    here = validate_table(table, warehouse.frame(table))
+    assert (apart.success, apart.evaluated, apart.failures) == (
+        here.success, here.evaluated, here.failures
+    )
+    assert apart.evaluated > 10
+
+
+def test_an_error_in_the_validating_child_is_raised_here(built) -> None:
+    settings, _ = built
+    warehouse = Warehouse(path=str(settings.build_database), published_path=str(settings.warehouse))
+    with pytest.raises(ValueError, match="no expectation suite for 'nlp.tagged_articles'"):
+        validate_apart("nlp.tagged_articles", warehouse)

@@ -1,0 +1,118 @@
+"""Memory-heavy steps run in a child forked from the run's process.
+
+What a step reads (every file of the inbox, a whole table for its checks) stays in the heap of
+the process that read it after it is freed: Python and pandas give little back to the system.
+In the run's process it would stay there for the rest of the run, dbt's build included, and grow
+with the corpus. A forked child starts with everything this process has imported, hands back its
+result and log lines only, and gives all of its memory back when it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+_T = TypeVar("_T")
+_POLL_SECONDS = 1.0
+
+
+class ChildProcessDiedError(RuntimeError):
+    """The child ended without a result: killed, out of memory, or crashed in native code."""
+
+
+def run_apart(
+    work: Callable[[Callable[[str], None]], _T], log: Callable[[str], None] = lambda _: None
+) -> _T:
+    """`work(log)`, run in a forked child: its result or its exception, here.
+
+    The lines the child logs are passed on to `log` as they come. Where processes cannot be
+    forked, `work` runs here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work(log)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(work, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            if not receiver.poll(_POLL_SECONDS):
+                if child.is_alive():
+                    continue
+                if not receiver.poll(0):
+                    raise _died(child.exitcode)
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                child.join()
+                raise _died(child.exitcode) from None
+            if kind == "log":
+                log(value)
+                continue
+            child.join()
+            if kind == "error":
+                error, remote_traceback = value
+                raise error from ChildProcessError(remote_traceback)
+            return value
+    finally:
+        receiver.close()
+        if child.is_alive():  # this process was interrupted: the child's work is not wanted
+            child.kill()
+            child.join()
+
+
+def _died(exitcode: int | None) -> ChildProcessDiedError:
+    return ChildProcessDiedError(
+        f"the child process doing this step died (exit code {exitcode}) before it finished: "
+        "out of memory, or killed"
+    )
+
+
+def exit_with_parent(parent: int) -> None:
+    """Ends this process soon after its parent dies (say, a SIGKILLed `make run`), rather than
+    leaving it to work, and hold the warehouse, for nobody."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _child(work: Callable[[Callable[[str], None]], object], sender: Connection) -> None:
+    exit_with_parent(os.getppid())
+    _leave_run_logging()
+    try:
+        message = ("result", work(lambda line: sender.send(("log", line))))
+    except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+        message = ("error", (_portable(error), traceback.format_exc()))
+    sender.send(message)
+    sender.close()
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error`, or in its place a RuntimeError saying the same, if it would not survive the
+    trip through a pipe (an exception whose constructor wants other arguments)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001 - whatever pickle raises
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _leave_run_logging() -> None:
+    """The run's log handlers write to its event store through this process's connections,
+    which the child must not use: the child's own warnings go to stderr instead."""
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        if isinstance(logger, logging.Logger):
+            logger.handlers.clear()

@@ -1,0 +1,108 @@
+"""Steps run in a forked child: result, log lines and errors come back; memory does not stay."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from orchestration.apart import ChildProcessDiedError, run_apart
+from orchestration.recovery import process_exists
+from orchestration.settings import PROJECT_ROOT
+from orchestration.warehouse import WarehouseLockedError
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_the_result_and_the_log_lines_come_back_in_order() -> None:
+    parent = os.getpid()
+
+    def work(log):
+        for n in range(3):
+            log(f"line {n}")
+        return {"pid": os.getpid(), "rows": [1, 2, 3]}
+
+    lines: list[str] = []
+    result = run_apart(work, lines.append)
+    assert lines == ["line 0", "line 1", "line 2"]
+    assert result["rows"] == [1, 2, 3]
+    assert result["pid"] != parent
+
+
+def test_the_childs_exception_is_raised_here_with_its_type_and_traceback() -> None:
+    def work(log):
+        raise WarehouseLockedError("build.duckdb is locked by another process after 3 retries")
+
+    with pytest.raises(WarehouseLockedError, match="after 3 retries") as raised:
+        run_apart(work)
+    assert "raise WarehouseLockedError" in str(raised.value.__cause__)
+
+
+class _NeedsTwoArguments(Exception):
+    def __init__(self, what: str, why: str):
+        super().__init__(f"{what}: {why}")
+
+
+def test_an_exception_that_cannot_be_rebuilt_here_is_told_as_a_runtime_error() -> None:
+    def work(log):
+        raise _NeedsTwoArguments("the table", "is gone")
+
+    with pytest.raises(RuntimeError, match="_NeedsTwoArguments: the table: is gone"):
+        run_apart(work)
+
+
+def test_a_child_that_dies_is_reported_with_its_exit_code() -> None:
+    def work(log):
+        log("started")
+        os._exit(3)
+
+    lines: list[str] = []
+    with pytest.raises(ChildProcessDiedError, match=r"exit code 3"):
+        run_apart(work, lines.append)
+    assert lines == ["started"]
+
+
+_CACHE: list[str] = []  # a long-lived cache, as a step's caches are
+
+
+def test_what_the_child_allocates_does_not_stay_here() -> None:
+    def work(log):
+        objects = [str(n) * 3 for n in range(3_000_000)]  # ~200 MB of small strings
+        _CACHE.extend(objects[::64])  # a few survivors pin the heap they sit in
+        return len(_CACHE)
+
+    before = _rss_bytes()
+    assert run_apart(work) == 46_875
+    assert _rss_bytes() - before < 50 * 2**20  # in this process: over 200 MB more
+    assert _CACHE == []
+
+
+def test_the_child_ends_soon_after_its_parent_is_killed(tmp_path) -> None:
+    child_pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import os, time, pathlib\n"
+        "from orchestration.apart import run_apart\n"
+        "def work(log):\n"
+        f"    pathlib.Path({str(child_pid_file)!r}).write_text(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "run_apart(work)\n"
+    )], cwd=PROJECT_ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not child_pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(child_pid_file.read_text())
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while process_exists(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not process_exists(child)
+    finally:
+        parent.kill()
