@@ -234,7 +234,11 @@ def tag_batch_files(
 def nlp_tags(context: dg.AssetExecutionContext, warehouse: Warehouse, tag_files: TagFiles):
     """Loads every tagged batch in one transaction, then deletes its files and partition;
     articles tagged before by the same code keep their tags."""
-    counts = load_tag_batches(context.instance, warehouse, tag_files, context.log.info)
+    counts, loaded = run_apart(
+        lambda log: load_tag_batches(warehouse, tag_files, log), context.log.info
+    )
+    for key in loaded:
+        context.instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
     totals = warehouse.row_counts(NLP_TABLES)
     for table, key in NLP_KEYS.items():
         yield dg.MaterializeResult(
@@ -244,12 +248,10 @@ def nlp_tags(context: dg.AssetExecutionContext, warehouse: Warehouse, tag_files:
 
 
 def load_tag_batches(
-    instance: dg.DagsterInstance,
-    warehouse: Warehouse,
-    tag_files: TagFiles,
-    log: Callable[[str], None],
-) -> dict[str, int]:
-    """Loads every batch, whole; fails, loading nothing, while a batch still waits for tags."""
+    warehouse: Warehouse, tag_files: TagFiles, log: Callable[[str], None]
+) -> tuple[dict[str, int], list[str]]:
+    """Loads every batch, whole, and deletes its files; fails, loading nothing, while a batch
+    still waits for tags. Returns the rows added to each table and the batches loaded."""
     batches = tag_files.batches()
     untagged = [key for key, batch in batches.items() if not batch.tagged]
     if untagged:
@@ -260,11 +262,9 @@ def load_tag_batches(
         )
     counts = warehouse.load_tags(batches.values())
     tag_files.remove(batches)
-    for key in batches:
-        instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
     articles = sum(len(batch.article_ids) for batch in batches.values())
     log(f"loaded {len(batches)} tag batches ({articles} articles): {counts}")
-    return counts
+    return counts, list(batches)
 
 
 @dg.asset(
