@@ -23,6 +23,10 @@ from pathlib import Path
 TOTALS: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])  # label -> [seconds, calls]
 CPU: dict[str, dict[str, float]] = {}  # label -> wall and CPU seconds of its last call
 STARTED = time.time()
+MAIN_PID = os.getpid()
+# Steps that run in a forked child (orchestration.apart) time their calls there; the child ends
+# without running atexit, so it appends each call to this file, which `dump` adds in.
+FORKED_CALLS: Path | None = None
 
 
 def _timed(owner: object, name: str, label: str) -> None:
@@ -34,11 +38,19 @@ def _timed(owner: object, name: str, label: str) -> None:
         try:
             return original(*args, **kwargs)
         finally:
-            total = TOTALS[label]
-            total[0] += time.perf_counter() - started
-            total[1] += 1
+            _add(label, time.perf_counter() - started)
 
     setattr(owner, name, wrapper)
+
+
+def _add(label: str, seconds: float) -> None:
+    if os.getpid() == MAIN_PID:
+        total = TOTALS[label]
+        total[0] += seconds
+        total[1] += 1
+    elif FORKED_CALLS is not None:
+        with FORKED_CALLS.open("a") as calls:
+            calls.write(json.dumps([label, seconds]) + "\n")
 
 
 def _cpu() -> tuple[float, float]:
@@ -101,6 +113,11 @@ def instrument() -> None:
 
 
 def dump(path: Path) -> None:
+    if FORKED_CALLS is not None and FORKED_CALLS.exists():
+        for line in FORKED_CALLS.read_text().splitlines():
+            label, seconds = json.loads(line)
+            _add(label, seconds)
+        FORKED_CALLS.unlink()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = {
@@ -119,8 +136,11 @@ def dump(path: Path) -> None:
 
 
 def main() -> int:
+    global FORKED_CALLS
     target = os.environ.get("NEWSLEDGER_BENCH_TIMINGS")
     if target:
+        FORKED_CALLS = Path(f"{target}.forked.jsonl")
+        FORKED_CALLS.unlink(missing_ok=True)
         atexit.register(dump, Path(target))
     instrument()
     from orchestration.cli import main as cli_main
