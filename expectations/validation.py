@@ -217,7 +217,9 @@ def _summary(result: ExpectationValidationResult) -> str:
     if values.get("unexpected_count") is not None:
         unexpected, total = values["unexpected_count"], values.get("element_count") or 0
         percent = values.get("unexpected_percent")
-        share = f" ({percent:.1f}% of the values checked)" if isinstance(percent, int | float) else ""
+        share = (
+            f" ({percent:.1f}% of the values checked)" if isinstance(percent, int | float) else ""
+        )
         mostly = result.expectation_config.kwargs.get("mostly")
         allowed = (
             f", at most {100 * (1 - mostly):.1f}% allowed" if mostly not in (None, 1, 1.0) else ""

@@ -21,7 +21,6 @@ from multiprocessing.connection import Connection
 from typing import TypeVar
 
 _T = TypeVar("_T")
-_POLL_SECONDS = 1.0
 
 
 class ChildProcessDiedError(RuntimeError):
@@ -45,14 +44,9 @@ def run_apart(
     sender.close()
     try:
         while True:
-            if not receiver.poll(_POLL_SECONDS):
-                if child.is_alive():
-                    continue
-                if not receiver.poll(0):
-                    raise _died(child.exitcode)
             try:
                 kind, value = receiver.recv()
-            except EOFError:
+            except EOFError:  # the child's end closed without a result: it died
                 child.join()
                 raise _died(child.exitcode) from None
             if kind == "log":

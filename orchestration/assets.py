@@ -102,8 +102,11 @@ def scan_inbox(
     warehouse.replace_inbox(scanned.documents, scanned.articles)
     return InboxScan(
         documents=len(scanned.documents),
-        rejected=[(d.source_file, d.reject_reason or "") for d in scanned.documents
-                  if d.status == "rejected"],
+        rejected=[
+            (d.source_file, d.reject_reason or "")
+            for d in scanned.documents
+            if d.status == "rejected"
+        ],
         articles=len(scanned.articles),
         duplicates=sum(1 for a in scanned.articles if a.duplicate_of),
         batch_keys=write_tag_batches(warehouse, nlp, tag_files, log),
