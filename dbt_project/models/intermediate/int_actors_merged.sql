@@ -1,7 +1,5 @@
 {#- One row per real-world actor: mentions grouped by actor key, named, typed by majority vote
     (reference data wins), with every surface form, role and the commonest affiliation. -#}
-{{ config(materialized='table') }}
-
 with
 
 resolved as (

@@ -1,7 +1,5 @@
 {#- One row per figure a source states in an article: what it counts (measure), whose it is
     (subject), who claims it (source) and when. The rules are in _figures__models.yml. -#}
-{#- a table: its tests and the figures mart read it several times -#}
-{{ config(materialized='table') }}
 {%- set casualty_measures = "'killed', 'wounded', 'killed_or_wounded', 'missing', 'captured'" -%}
 {#- money, weapons, vessels, buildings and distances are not casualties, whatever follows -#}
 {%- set non_casualty_units =
@@ -122,6 +120,8 @@ restatement_candidates as (
         and sentences.sentence_index > stated.sentence_index
     -- only figures written with digits: "three" recurs in prose without meaning the figure
     where regexp_matches(stated.text, '[0-9]')
+        -- a plain substring test first spares most rows the regex built for each of them
+        and contains(sentences.text, stated.text)
         and regexp_matches(
             sentences.text, '(^|[^0-9.,$])' || regexp_escape(stated.text) || '($|[^0-9])'
         )
@@ -311,7 +311,8 @@ measured as (
     left join event_matches on clauses.figure_mention_id = event_matches.figure_mention_id
 ),
 
-figures as (
+-- materialized: every subject rule reads it
+figures as materialized (
     select * from measured
     where measure is not null
         and measure not in (
@@ -319,6 +320,23 @@ figures as (
             'decades', 'centuries'
         )
         and coalesce(event_modality, 'asserted') in ('asserted', 'denied')
+),
+
+-- the text the name rules read around each figure: joining whole article bodies into those
+-- rules would carry every body through their joins
+figure_context as materialized (
+    select
+        figures.figure_mention_id,
+        substr(articles.body, figures.end_char + 1, 60) as text_after,
+        substr(
+            articles.body, sentences.start_char + 1, figures.start_char - sentences.start_char
+        ) as sentence_before,
+    from figures
+    inner join articles on figures.article_id = articles.article_id
+    inner join sentences
+        on figures.article_id = sentences.article_id
+        and figures.sentence_index = sentences.sentence_index
+    where figures.is_located
 ),
 
 -- names a subject can be written as: reference names and aliases, and country demonyms
@@ -334,7 +352,7 @@ forms as (
     where demonym <> ''
 ),
 
-named_mentions as (
+named_mentions as materialized (
     select
         mentions.article_id,
         mentions.sentence_index,
@@ -342,7 +360,14 @@ named_mentions as (
         mentions.end_char,
         mentions.actor_key,
         coalesce(mentions.reference_name, mentions.name) as name,
+        -- the 20 characters before the name, where a coordinated name ends
+        substr(
+            articles.body,
+            greatest(mentions.start_char - 20, 0) + 1,
+            least(mentions.start_char, 20)
+        ) as text_before,
     from mentions
+    inner join articles on mentions.article_id = articles.article_id
     where mentions.actor_type in ('country', 'organization', 'group')
 ),
 
@@ -384,19 +409,14 @@ named_after as (
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
     from figures
-    inner join articles on figures.article_id = articles.article_id
+    inner join figure_context on figures.figure_mention_id = figure_context.figure_mention_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index
         and named_mentions.start_char >= figures.end_char
         and named_mentions.start_char <= figures.end_char + 40
-    where figures.is_located
-        and regexp_full_match(
-            substr(
-                articles.body,
-                figures.end_char + 1,
-                named_mentions.start_char - figures.end_char
-            ),
+    where regexp_full_match(
+            substr(figure_context.text_after, 1, named_mentions.start_char - figures.end_char),
             '[\s(]*'
         )
 ),
@@ -405,12 +425,8 @@ named_after as (
 following_words as (
     select
         figure_mention_id,
-        string_split(
-            {{ name_key('substr(articles.body, figures.end_char + 1, 60)') }}, ' '
-        ) as words,
-    from figures
-    inner join articles on figures.article_id = articles.article_id
-    where figures.is_located
+        string_split({{ name_key('text_after') }}, ' ') as words,
+    from figure_context
 ),
 
 form_after as (
@@ -439,19 +455,14 @@ named_from as (
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
     from figures
-    inner join articles on figures.article_id = articles.article_id
+    inner join figure_context on figures.figure_mention_id = figure_context.figure_mention_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index
         and named_mentions.start_char > figures.end_char
         and named_mentions.start_char <= figures.end_char + 40
-    where figures.is_located
-        and regexp_full_match(
-            substr(
-                articles.body,
-                figures.end_char + 1,
-                named_mentions.start_char - figures.end_char
-            ),
+    where regexp_full_match(
+            substr(figure_context.text_after, 1, named_mentions.start_char - figures.end_char),
             '(?i)\s*[a-z][a-z-]*(\s+[a-z][a-z-]*)?\s+(from|of)\s+(the\s+)?'
         )
 ),
@@ -496,16 +507,12 @@ named_before as (
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
         regexp_replace(
-            substr(
-                articles.body,
-                named_mentions.end_char + 1,
-                figures.start_char - named_mentions.end_char
-            ),
+            right(figure_context.sentence_before, figures.start_char - named_mentions.end_char),
             '(?i)\s*' || regexp_escape(coalesce(figures.qualifier, '')) || '\s*$',
             ' '
         ) as between_text,
         lower(regexp_extract(
-            substr(articles.body, figures.end_char + 1, 40), '^[\s(]*([A-Za-z-]+)', 1
+            substr(figure_context.text_after, 1, 40), '^[\s(]*([A-Za-z-]+)', 1
         )) as counted_word,
         figures.measure,
         -- "Turkey and Syria": a name coordinated with the one before it is not one subject
@@ -516,23 +523,21 @@ named_before as (
                 and previous.end_char <= named_mentions.start_char
                 and previous.end_char >= named_mentions.start_char - 20
                 and regexp_full_match(
-                    substr(
-                        articles.body,
-                        previous.end_char + 1,
+                    right(
+                        named_mentions.text_before,
                         named_mentions.start_char - previous.end_char
                     ),
                     '(?i)\s*(,|and|or|&)\s*([a-z-]+\s+)?'
                 )
         ) as is_coordinated,
     from figures
-    inner join articles on figures.article_id = articles.article_id
+    inner join figure_context on figures.figure_mention_id = figure_context.figure_mention_id
     inner join named_mentions
         on figures.article_id = named_mentions.article_id
         and figures.sentence_index = named_mentions.sentence_index
         and named_mentions.end_char <= figures.start_char
     left join claim_spans on figures.figure_mention_id = claim_spans.figure_mention_id
-    where figures.is_located
-        and figures.measure not in ({{ casualty_measures }})
+    where figures.measure not in ({{ casualty_measures }})
         and (claim_spans.start_char is null or named_mentions.start_char >= claim_spans.start_char)
 ),
 
