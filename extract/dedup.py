@@ -24,15 +24,23 @@ _SEED = 1  # fixed, so the same inbox always gives the same candidates
 # pairs just above it; every candidate is then checked exactly.
 _LSH_MARGIN = 0.2
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (the golden ratio's)
+# Its permutations are drawn from _SEED once; every article's MinHash reuses them.
+_SEEDED = MinHash(num_perm=_NUM_PERM, seed=_SEED)
 
 
 def mark_duplicates(
-    articles: Sequence[Article], *, threshold: float = 0.8, shingle_words: int = 3
+    articles: Sequence[Article],
+    *,
+    settled: int = 0,
+    threshold: float = 0.8,
+    shingle_words: int = 3,
 ) -> list[Article]:
     """Return `articles` in order, each later copy's `duplicate_of` set to the first copy's id.
 
     A copy is an article with the same content hash, or whose word shingles have a Jaccard
-    similarity of at least `threshold` with an earlier article's.
+    similarity of at least `threshold` with an earlier article's. The first `settled` articles
+    keep their `duplicate_of`: an earlier call gave it to exactly these articles in this order,
+    and nothing after them can change it, so they are only indexed for the articles after them.
     """
     index = MinHashLSH(threshold=max(threshold - _LSH_MARGIN, 0.1), num_perm=_NUM_PERM)
     # Each shingle is kept as a 64-bit hash, sorted: a few KB per article instead of a set of
@@ -40,20 +48,37 @@ def mark_duplicates(
     indexed: dict[str, tuple[int, np.ndarray]] = {}  # article_id -> (rank, shingle hashes)
     first_by_hash: dict[str, str] = {}
     result = []
-    for article in articles:
-        original = first_by_hash.get(article.content_hash)
-        shingles = _shingle_hashes(article.body, shingle_words)
-        if original is None and shingles.size:
-            signature = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
-            # MinHash expects 32-bit hashes of its items; the high half of each shingle's.
-            signature.update_batch(shingles >> np.uint64(32))
-            original = _first_similar(index.query(signature), shingles, indexed, threshold)
-            if original is None:
-                index.insert(article.article_id, signature)
-                indexed[article.article_id] = (len(indexed), shingles)
+    for position, article in enumerate(articles):
+        if position < settled:
+            original = article.duplicate_of
+            shingles = _shingle_hashes(article.body, shingle_words)
+            signature = _signature(shingles) if original is None and shingles.size else None
+        else:
+            original = first_by_hash.get(article.content_hash)
+            shingles = _shingle_hashes(article.body, shingle_words)
+            signature = None
+            if original is None and shingles.size:
+                signature = _signature(shingles)
+                original = _first_similar(index.query(signature), shingles, indexed, threshold)
+        if original is None and signature is not None:
+            index.insert(article.article_id, signature)
+            indexed[article.article_id] = (len(indexed), shingles)
         first_by_hash.setdefault(article.content_hash, original or article.article_id)
         result.append(dataclasses.replace(article, duplicate_of=original))
     return result
+
+
+def _signature(shingles: np.ndarray) -> MinHash:
+    signature = MinHash(
+        num_perm=_NUM_PERM,
+        seed=_SEED,
+        hashfunc=int,
+        permutations=_SEEDED.permutations,
+        scheme=_SEEDED.scheme,
+    )
+    # MinHash expects 32-bit hashes of its items; the high half of each shingle's.
+    signature.update_batch(shingles >> np.uint64(32))
+    return signature
 
 
 def _first_similar(

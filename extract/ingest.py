@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,15 @@ class Ingested:
 
     documents: list[Document]
     articles: list[Article]
+    reused: int = 0  # files not read again: unchanged since the scan that made their records
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    """The records an earlier scan made of one file."""
+
+    document: Document
+    articles: tuple[Article, ...]
 
 
 def ingest_inbox(
@@ -40,6 +49,7 @@ def ingest_inbox(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
+    earlier: Mapping[str, ScannedFile] | None = None,
 ) -> Ingested:
     """Read every file under `inbox` (recursively, sorted by relative path) into records.
 
@@ -47,20 +57,56 @@ def ingest_inbox(
     exactly or nearly, carry its id in `duplicate_of`. Raises NotADirectoryError only when
     `inbox` itself is not a folder; problems with files become rejected Documents.
     `progress(files done, files in all)` is called after each file.
+
+    `earlier` holds the records an earlier scan by the same code made, by relative path: an
+    ingested file whose size and modification time are still those is not read again.
     """
     root = Path(inbox)
     if not root.is_dir():
         raise NotADirectoryError(f"inbox {root} is not a folder")
+    earlier = earlier or {}
     documents: list[Document] = []
     articles: list[Article] = []
+    reused: set[str] = set()
+    from_earlier: list[bool] = []  # per article: whether its file was not read again
     entries = _inbox_entries(root)
     for relative, path in entries:
-        document, found = ingest_file(path, relative, root=root, max_bytes=max_bytes)
+        unchanged = _unchanged(path, earlier.get(relative), max_bytes)
+        if unchanged is None:
+            document, found = ingest_file(path, relative, root=root, max_bytes=max_bytes)
+        else:
+            document, found = unchanged.document, unchanged.articles
+            reused.add(relative)
         documents.append(document)
         articles.extend(found)
+        from_earlier.extend([unchanged is not None] * len(found))
         if progress is not None:
             progress(len(documents), len(entries))
-    return Ingested(documents, mark_duplicates(articles))
+    # The earlier scan's articles, all still there and still first, keep its verdicts.
+    settled = from_earlier.count(True)
+    every_earlier_kept = all(
+        path in reused for path, file in earlier.items() if file.document.status == "ingested"
+    )
+    if not every_earlier_kept or not all(from_earlier[:settled]):
+        settled = 0
+    return Ingested(documents, mark_duplicates(articles, settled=settled), len(reused))
+
+
+def _unchanged(path: Path, earlier: ScannedFile | None, max_bytes: int) -> ScannedFile | None:
+    """`earlier`, if it is of an ingested file whose size and modification time are unchanged."""
+    if earlier is None or earlier.document.status != "ingested":
+        return None
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if (
+        stat.S_ISREG(info.st_mode)
+        and info.st_size == earlier.document.size_bytes <= max_bytes
+        and _modified_at(info) == earlier.document.modified_at
+    ):
+        return earlier
+    return None
 
 
 def ingest_file(
@@ -128,7 +174,7 @@ def _ingest_file(
         info = path.lstat()
     except OSError as error:
         return _rejected(relative, "unknown", f"could not read the file: {error.strerror}"), []
-    modified_at = dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC).replace(tzinfo=None)
+    modified_at = _modified_at(info)
     declared = formats.EXTENSIONS.get(path.suffix.lower(), "unknown")
 
     def reject(reason: str, content_hash: str | None = None) -> tuple[Document, list[Article]]:
@@ -282,6 +328,10 @@ def _rejected(
         reject_reason=reason,
         n_articles=0,
     )
+
+
+def _modified_at(info: os.stat_result) -> dt.datetime:
+    return dt.datetime.fromtimestamp(info.st_mtime, tz=dt.UTC).replace(tzinfo=None)
 
 
 def _too_large(size: int, limit: int) -> str:

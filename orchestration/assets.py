@@ -53,21 +53,27 @@ def inbox_scan(
     nlp: NlpPipeline,
     tag_files: TagFiles,
 ):
-    """Reads every file of the inbox; the raw tables become exactly what the inbox holds. Then
-    slices the articles that need tags into batches, each a file and a tag_batches partition."""
+    """Reads every file of the inbox that is new or changed since the last scan; the raw tables
+    become exactly what the inbox holds. Then slices the articles that need tags into batches,
+    each a file and a tag_batches partition."""
     scan = run_apart(
         lambda log: scan_inbox(inbox, warehouse, nlp, tag_files, log), context.log.info
     )
     for source_file, reason in scan.rejected:
         context.log.warning(f"rejected {source_file}: {reason}")
     context.log.info(
-        f"{scan.documents} files: {scan.documents - len(scan.rejected)} ingested, "
+        f"{scan.documents} files: {scan.documents - len(scan.rejected)} ingested "
+        f"({scan.unchanged} unchanged since the last scan, not read again), "
         f"{len(scan.rejected)} rejected; {scan.articles} stories"
     )
     register_tag_batches(context.instance, scan.batch_keys)
     yield dg.MaterializeResult(
         asset_key=RAW_DOCUMENTS,
-        metadata={"dagster/row_count": scan.documents, "rejected": len(scan.rejected)},
+        metadata={
+            "dagster/row_count": scan.documents,
+            "rejected": len(scan.rejected),
+            "unchanged": scan.unchanged,
+        },
     )
     yield dg.MaterializeResult(
         asset_key=RAW_ARTICLES,
@@ -84,6 +90,7 @@ class InboxScan:
     """What a scan of the inbox found, and the batches of articles it left to tag."""
 
     documents: int
+    unchanged: int  # files not read again: the same size and modification time as last scan
     rejected: list[tuple[str, str]]  # (source_file, reason)
     articles: int
     duplicates: int
@@ -98,10 +105,14 @@ def scan_inbox(
     log: Callable[[str], None],
 ) -> InboxScan:
     """Makes the raw tables what the inbox holds and writes the batches left to tag."""
-    scanned = inbox.scan(progress=Progress(log, "files read"))
-    warehouse.replace_inbox(scanned.documents, scanned.articles)
+    reader = inbox.version()
+    scanned = inbox.scan(
+        progress=Progress(log, "files read"), earlier=warehouse.scanned_files(reader)
+    )
+    warehouse.replace_inbox(scanned.documents, scanned.articles, reader)
     return InboxScan(
         documents=len(scanned.documents),
+        unchanged=scanned.reused,
         rejected=[
             (d.source_file, d.reject_reason or "")
             for d in scanned.documents

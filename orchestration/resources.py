@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR
+
+if TYPE_CHECKING:
+    from extract.ingest import Ingested, ScannedFile
 
 
 class Inbox(dg.ConfigurableResource):
@@ -18,7 +22,12 @@ class Inbox(dg.ConfigurableResource):
     path: str
     max_file_bytes: int = 5_000_000
 
-    def scan(self, progress: Callable[[int, int], None] | None = None):
+    def scan(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        earlier: Mapping[str, ScannedFile] | None = None,
+    ) -> Ingested:
+        """Every file's records; files unchanged since `earlier` was scanned are not read."""
         from extract.ingest import ingest_inbox
 
         inbox = Path(self.path)
@@ -26,7 +35,13 @@ class Inbox(dg.ConfigurableResource):
             raise FileNotFoundError(
                 f"inbox {inbox} does not exist: set NEWSLEDGER_INBOX to a folder of articles"
             )
-        return ingest_inbox(inbox, max_bytes=self.max_file_bytes, progress=progress)
+        return ingest_inbox(
+            inbox, max_bytes=self.max_file_bytes, progress=progress, earlier=earlier
+        )
+
+    def version(self) -> str:
+        """Changes whenever the code that reads inbox files changes."""
+        return reader_version()
 
 
 class NlpPipeline(dg.ConfigurableResource):
@@ -60,9 +75,23 @@ def tagger_version(model: str) -> str:
     from extract.nlp import model_meta
 
     meta = model_meta(model)
-    digest = hashlib.sha256(f"{meta['lang']}_{meta['name']}-{meta['version']}".encode())
-    sources = sorted((PROJECT_ROOT / "extract").glob("*.py")) + sorted(REFERENCE_DIR.glob("*.csv"))
-    for source in sources:
+    sources = _extract_code() + sorted(REFERENCE_DIR.glob("*.csv"))
+    pipeline = f"{meta['lang']}_{meta['name']}-{meta['version']}"
+    return f"{model}:{_digest(pipeline, sources)}"
+
+
+@cache
+def reader_version() -> str:
+    return f"reader:{_digest('', _extract_code())}"
+
+
+def _extract_code() -> list[Path]:
+    return sorted((PROJECT_ROOT / "extract").glob("*.py"))
+
+
+def _digest(start: str, files: Sequence[Path]) -> str:
+    digest = hashlib.sha256(start.encode())
+    for source in files:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
-    return f"{model}:{digest.hexdigest()[:12]}"
+    return digest.hexdigest()[:12]

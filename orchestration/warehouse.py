@@ -24,6 +24,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from extract.ingest import ScannedFile
 from extract.nlp import ArticleText
 from extract.records import (
     Article,
@@ -49,6 +50,8 @@ NLP_TABLES: dict[str, type] = {
     "nlp.event_mentions": EventMention,
     "nlp.quantities": Quantity,
 }
+# Which version of the reading code made raw.documents and raw.articles.
+READER_TABLE_DDL = "create table if not exists raw.reader (reader_version varchar not null)"
 TAGGED_TABLE_DDL = (
     "create table if not exists nlp.tagged_articles ("
     "article_id varchar primary key, tagger_version varchar not null, tagged_at timestamp not null)"
@@ -164,9 +167,12 @@ class Warehouse(dg.ConfigurableResource):
             conn.execute("create schema if not exists nlp")
             for table, record_type in {**RAW_TABLES, **NLP_TABLES}.items():
                 conn.execute(table_ddl(table, record_type))
+            conn.execute(READER_TABLE_DDL)
             conn.execute(TAGGED_TABLE_DDL)
 
-    def replace_inbox(self, documents: Sequence[Document], articles: Sequence[Article]) -> None:
+    def replace_inbox(
+        self, documents: Sequence[Document], articles: Sequence[Article], reader_version: str
+    ) -> None:
         """Make raw.documents and raw.articles exactly this scan of the inbox, atomically."""
         self.ensure_tables()
         with self.transaction() as conn:
@@ -176,6 +182,32 @@ class Warehouse(dg.ConfigurableResource):
             ):
                 conn.execute(f"delete from {table}")
                 insert_records(conn, table, records, record_type)
+            conn.execute("delete from raw.reader")
+            conn.execute("insert into raw.reader values (?)", [reader_version])
+
+    def scanned_files(self, reader_version: str) -> dict[str, ScannedFile]:
+        """The records of every ingested file by relative path, if this reader made them."""
+        self.ensure_tables()
+        with self.connect() as conn:
+            if conn.execute("select reader_version from raw.reader").fetchall() != [
+                (reader_version,)
+            ]:
+                return {}
+            documents = _records(
+                conn, "select * from raw.documents where status = 'ingested'", Document
+            )
+            articles = _records(
+                conn, "select * from raw.articles order by source_file, story_index", Article
+            )
+        stories: dict[str, list[Article]] = {}
+        for article in articles:
+            stories.setdefault(article.source_file, []).append(article)
+        return {
+            document.source_file: ScannedFile(
+                document, tuple(stories.get(document.source_file, ()))
+            )
+            for document in documents
+        }
 
     def forget_stale_tags(self, tagger_version: str) -> int:
         """Drop tags of articles gone from raw.articles, now duplicates, or tagged by other code."""
@@ -285,6 +317,15 @@ def _remove_abandoned_copies(published: Path) -> None:
         pid = staging.name.removeprefix(f".{published.name}.").removesuffix(".tmp")
         if pid.isdigit() and not process_exists(int(pid)):
             staging.unlink(missing_ok=True)
+
+
+def _records(conn: duckdb.DuckDBPyConnection, query: str, record_type: type) -> list:
+    """The rows of `query` (its columns in field order) as records; lists become tuples."""
+    names = columns(record_type)
+    rows = conn.execute(f"select {', '.join(names)} from ({query})").fetchall()
+    return [
+        record_type(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in rows
+    ]
 
 
 def insert_records(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],

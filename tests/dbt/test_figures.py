@@ -250,7 +250,9 @@ def warehouse_file(tmp_path_factory) -> Path:
     warehouse = Warehouse(path=str(path), published_path=str(root / "warehouse.duckdb"))
     warehouse.ensure_tables()
     warehouse.replace_inbox(
-        [story.document() for story in STORIES], [story.article() for story in STORIES]
+        [story.document() for story in STORIES],
+        [story.article() for story in STORIES],
+        reader_version="test",
     )
     tag_files = TagFiles(path=str(root / "tagging"))
     articles = [story.article() for story in STORIES]

@@ -95,3 +95,22 @@ def test_order_and_other_fields_are_kept() -> None:
     items = [article("a", WIRE), article("b", OTHER)]
     marked = mark_duplicates(items)
     assert [dataclasses.replace(a, duplicate_of=None) for a in marked] == items
+
+
+def test_settled_articles_keep_their_verdicts_and_index_their_originals() -> None:
+    edited = WIRE.replace("on Monday", "on Monday morning")
+    earlier = mark_duplicates([article("a", WIRE), article("b", OTHER), article("c", WIRE)])
+    # A verdict is not judged again, even one the bodies alone would not give.
+    settled = [*earlier[:2], dataclasses.replace(earlier[2], duplicate_of="b")]
+    marked = mark_duplicates([*settled, article("d", edited), article("e", WIRE)], settled=3)
+    assert [a.duplicate_of for a in marked] == [None, None, "b", "a", "a"]
+
+
+def test_a_settled_prefix_gives_what_marking_everything_gives() -> None:
+    edited = WIRE.replace("on Monday", "on Monday morning")
+    bodies = [WIRE, OTHER, edited, "Yes.", OTHER, "Yes.", edited + " More to follow."]
+    items = [article(name, body) for name, body in zip("abcdefg", bodies, strict=True)]
+    everything = mark_duplicates(items)
+    for settled in range(len(items) + 1):
+        earlier = mark_duplicates(items[:settled])
+        assert mark_duplicates([*earlier, *items[settled:]], settled=settled) == everything

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.ingest import Ingested, article_id, document_id, ingest_inbox
+from extract.ingest import Ingested, ScannedFile, article_id, document_id, ingest_inbox
 from extract.records import Document
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
@@ -83,6 +83,69 @@ def test_changed_file_gives_new_article_ids_but_the_same_document_id(tmp_path: P
     after = ingest_inbox(tmp_path)
     assert before.documents[0].document_id == after.documents[0].document_id
     assert before.articles[0].article_id != after.articles[0].article_id
+
+
+def earlier_scan(result: Ingested) -> dict[str, ScannedFile]:
+    return {
+        document.source_file: ScannedFile(
+            document, tuple(a for a in result.articles if a.source_file == document.source_file)
+        )
+        for document in result.documents
+    }
+
+
+def test_a_file_with_its_earlier_size_and_time_is_not_read_again(tmp_path: Path) -> None:
+    kept = write(tmp_path, "kept.txt", STORY)
+    edited = write(tmp_path, "edited.txt", STORY.replace("Monday", "Friday"))
+    bad = write(tmp_path, "bad.json", b"{")
+    before = ingest_inbox(tmp_path)
+    # Same size and modification time, other words: only a scan that reads the file sees them.
+    stamp = kept.stat()
+    kept.write_text(STORY.replace("Monday", "Sunday"), encoding="utf-8")
+    os.utime(kept, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    edited_stamp = edited.stat()
+    edited.write_text(STORY.replace("Monday", "Sunday"), encoding="utf-8")
+    os.utime(edited, ns=(edited_stamp.st_atime_ns, edited_stamp.st_mtime_ns + 1_000_000))
+    bad.write_text(json.dumps({"title": "Buses", "body": STORY}), encoding="utf-8")
+    after = ingest_inbox(tmp_path, earlier=earlier_scan(before))
+    bodies = {a.source_file: a.body for a in after.articles}
+    assert "on Monday" in bodies["kept.txt"]
+    assert "on Sunday" in bodies["edited.txt"]
+    assert by_file(after)["bad.json"].status == "ingested"
+    assert after.reused == 1
+    assert by_file(after)["kept.txt"] == by_file(before)["kept.txt"]
+
+
+def test_a_file_over_a_lowered_limit_is_read_again_and_rejected(tmp_path: Path) -> None:
+    write(tmp_path, "story.txt", STORY)
+    before = ingest_inbox(tmp_path)
+    after = ingest_inbox(tmp_path, max_bytes=100, earlier=earlier_scan(before))
+    assert (after.reused, after.documents[0].status, after.articles) == (0, "rejected", [])
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["add a copy first", "add a copy last", "remove the first", "edit the first", "nothing"],
+)
+def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: str) -> None:
+    write(tmp_path, "b.txt", STORY)
+    write(tmp_path, "c.txt", STORY.replace("first new routes", "first of the new routes"))
+    write(tmp_path, "d.txt", STORY.replace("night bus", "tram").replace("Monday", "Friday"))
+    before = ingest_inbox(tmp_path)
+    copy = STORY.replace("Monday", "Monday evening")
+    if change == "add a copy first":
+        write(tmp_path, "a.txt", copy)
+    elif change == "add a copy last":
+        write(tmp_path, "e.txt", copy)
+    elif change == "remove the first":
+        (tmp_path / "b.txt").unlink()
+    elif change == "edit the first":
+        write(tmp_path, "b.txt", STORY.replace("the winter", "the winter holidays"))
+    after = ingest_inbox(tmp_path, earlier=earlier_scan(before))
+    fresh = ingest_inbox(tmp_path)
+    assert after.documents == fresh.documents
+    assert after.articles == fresh.articles
+    assert after.reused == len(fresh.documents) - (change.startswith(("add", "edit")))
 
 
 def test_plain_text_article_fields_and_file_date(tmp_path: Path) -> None:
