@@ -8,10 +8,14 @@ person can act on, and the run goes on. Hidden files and folders are skipped sil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 # spaCy's own limit on one text: its parser needs about 1 GB of memory per 100,000 characters.
 MAX_STORY_CHARS = 1_000_000
 _MAX_NOTES_SHOWN = 5
+_FILES_PER_READ = 32  # files a reader process takes at a time
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ def ingest_inbox(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
     earlier: Mapping[str, ScannedFile] | None = None,
+    readers: int = 1,
 ) -> Ingested:
     """Read every file under `inbox` (recursively, sorted by relative path) into records.
 
@@ -60,6 +66,7 @@ def ingest_inbox(
 
     `earlier` holds the records an earlier scan by the same code made, by relative path: an
     ingested file whose size and modification time are still those is not read again.
+    With `readers` > 1, that many forked processes read the other files.
     """
     root = Path(inbox)
     if not root.is_dir():
@@ -69,19 +76,23 @@ def ingest_inbox(
     articles: list[Article] = []
     reused: set[str] = set()
     from_earlier: list[bool] = []  # per article: whether its file was not read again
-    entries = _inbox_entries(root)
-    for relative, path in entries:
-        unchanged = _unchanged(path, earlier.get(relative), max_bytes)
-        if unchanged is None:
-            document, found = ingest_file(path, relative, root=root, max_bytes=max_bytes)
-        else:
-            document, found = unchanged.document, unchanged.articles
-            reused.add(relative)
-        documents.append(document)
-        articles.extend(found)
-        from_earlier.extend([unchanged is not None] * len(found))
-        if progress is not None:
-            progress(len(documents), len(entries))
+    entries = [
+        (relative, path, _unchanged(path, earlier.get(relative), max_bytes))
+        for relative, path in _inbox_entries(root)
+    ]
+    to_read = [(path, relative) for relative, path, unchanged in entries if unchanged is None]
+    with closing(_read_files(to_read, root=root, max_bytes=max_bytes, readers=readers)) as read:
+        for relative, _, unchanged in entries:
+            if unchanged is None:
+                document, found = next(read)
+            else:
+                document, found = unchanged.document, unchanged.articles
+                reused.add(relative)
+            documents.append(document)
+            articles.extend(found)
+            from_earlier.extend([unchanged is not None] * len(found))
+            if progress is not None:
+                progress(len(documents), len(entries))
     # The earlier scan's articles, all still there and still first, keep its verdicts.
     settled = from_earlier.count(True)
     every_earlier_kept = all(
@@ -90,6 +101,27 @@ def ingest_inbox(
     if not every_earlier_kept or not all(from_earlier[:settled]):
         settled = 0
     return Ingested(documents, mark_duplicates(articles, settled=settled), len(reused))
+
+
+def _read_files(
+    files: Sequence[tuple[Path, str]], *, root: Path, max_bytes: int, readers: int
+) -> Iterator[tuple[Document, list[Article]]]:
+    """`ingest_file` of each (path, relative) in order, in `readers` processes when worth it."""
+    read_one = functools.partial(_ingest_entry, root=root, max_bytes=max_bytes)
+    if readers < 2 or len(files) < _FILES_PER_READ * readers:
+        yield from map(read_one, files)
+        return
+    # Forked: the readers start at once, with the code already imported. A reader that dies
+    # breaks the pool, which raises here rather than waiting for its files forever.
+    with ProcessPoolExecutor(readers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(read_one, files, chunksize=_FILES_PER_READ)
+
+
+def _ingest_entry(
+    entry: tuple[Path, str], *, root: Path, max_bytes: int
+) -> tuple[Document, list[Article]]:
+    path, relative = entry
+    return ingest_file(path, relative, root=root, max_bytes=max_bytes)
 
 
 def _unchanged(path: Path, earlier: ScannedFile | None, max_bytes: int) -> ScannedFile | None:

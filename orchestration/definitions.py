@@ -36,7 +36,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         # Jobs that do not name their executor (tag_batch, and "Materialize all" in the UI).
         executor=executor(settings.executor),
         resources={
-            "inbox": Inbox(path=str(settings.inbox), max_file_bytes=settings.max_file_bytes),
+            "inbox": Inbox(
+                path=str(settings.inbox),
+                max_file_bytes=settings.max_file_bytes,
+                readers=settings.tag_workers,
+            ),
             "warehouse": Warehouse(
                 path=str(settings.build_database),
                 published_path=str(settings.warehouse),

@@ -21,6 +21,7 @@ class Inbox(dg.ConfigurableResource):
 
     path: str
     max_file_bytes: int = 5_000_000
+    readers: int = 1  # processes that read files side by side
 
     def scan(
         self,
@@ -36,7 +37,11 @@ class Inbox(dg.ConfigurableResource):
                 f"inbox {inbox} does not exist: set NEWSLEDGER_INBOX to a folder of articles"
             )
         return ingest_inbox(
-            inbox, max_bytes=self.max_file_bytes, progress=progress, earlier=earlier
+            inbox,
+            max_bytes=self.max_file_bytes,
+            progress=progress,
+            earlier=earlier,
+            readers=self.readers,
         )
 
     def version(self) -> str:

@@ -148,6 +148,17 @@ def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: s
     assert after.reused == len(fresh.documents) - (change.startswith(("add", "edit")))
 
 
+def test_reading_in_several_processes_gives_what_one_gives(tmp_path: Path) -> None:
+    for n in range(80):
+        write(tmp_path, f"{n:02d}.txt", STORY.replace("Monday", f"day {n}"))
+    write(tmp_path, "41-broken.json", b"{")
+    calls: list[tuple[int, int]] = []
+    together = ingest_inbox(tmp_path, readers=2, progress=lambda *call: calls.append(call))
+    alone = ingest_inbox(tmp_path)
+    assert together == alone
+    assert calls == [(n, 81) for n in range(1, 82)]
+
+
 def test_plain_text_article_fields_and_file_date(tmp_path: Path) -> None:
     path = write(tmp_path, "story.txt", STORY)
     os.utime(path, (0, dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC).timestamp()))
