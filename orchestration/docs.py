@@ -9,10 +9,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets import POOL, PUBLISHED
-from orchestration.project import export_dbt_environment
+from orchestration.project import export_dbt_environment, run_dbt
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
@@ -72,7 +71,7 @@ class DocsSite(dg.ConfigurableResource):
     pool=POOL,
 )
 def data_docs(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, docs: DocsSite
+    context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite
 ) -> dg.MaterializeResult:
     """dbt docs (models, columns, lineage, tests) and Great Expectations Data Docs (every suite
     and its latest validation), rebuilt after each refresh."""
@@ -80,7 +79,7 @@ def data_docs(
 
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
     generated = Path(warehouse.path).parent / "dbt_docs"
-    dbt.cli(["docs", "generate", "--static"], target_path=generated).wait()
+    run_dbt(["docs", "generate", "--static"], target_path=generated)
     docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
     partial = docs.dbt_index.with_name(".index.html.tmp")
     shutil.copyfile(generated / "static_index.html", partial)

@@ -1,0 +1,22 @@
+"""dbt commands that make files (parse, docs) run with the dbt executable alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestration.project import DbtCommandError, run_dbt
+
+
+def test_a_parse_writes_the_manifest_into_the_target_path(tmp_path: Path) -> None:
+    run_dbt(["parse", "--quiet"], target_path=tmp_path)
+    nodes = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    assert "model.newsledger.claims" in nodes
+
+
+def test_a_failing_dbt_command_raises_with_what_dbt_said(tmp_path: Path) -> None:
+    said = r"(?s)dbt parse --no-such-flag failed \(exit 2\):\n.*no-such-flag"
+    with pytest.raises(DbtCommandError, match=said):
+        run_dbt(["parse", "--no-such-flag"], target_path=tmp_path)
