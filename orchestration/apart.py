@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -35,33 +36,78 @@ def run_apart(
     The lines the child logs are passed on to `log` as they come. Where processes cannot be
     forked, `work` runs here.
     """
+    [result] = run_each_apart([work], log)
+    return result
+
+
+def run_each_apart(
+    works: Sequence[Callable[[Callable[[str], None]], _T]],
+    log: Callable[[str], None] = lambda _: None,
+    *,
+    at_once: int = 1,
+) -> list[_T]:
+    """Each `work(log)` in a forked child of its own, `at_once` children at a time: their
+    results in order, or the first exception raised in one, here (the others are then stopped).
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
-        return work(log)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, sender), daemon=True)
-    child.start()
-    sender.close()
+        return [work(log) for work in works]
+    results: list[_T] = [None] * len(works)  # type: ignore[list-item]
+    waiting = list(enumerate(works))
+    running: dict[Connection, _Child] = {}
     try:
-        while True:
-            try:
-                kind, value = receiver.recv()
-            except EOFError:  # the child's end closed without a result: it died
-                child.join()
-                raise _died(child.exitcode) from None
-            if kind == "log":
-                log(value)
-                continue
-            child.join()
-            if kind == "error":
-                error, remote_traceback = value
-                raise error from ChildProcessError(remote_traceback)
-            return value
+        while waiting or running:
+            while waiting and len(running) < at_once:
+                position, work = waiting.pop(0)
+                child = _Child(position, work)
+                running[child.receiver] = child
+            for receiver in multiprocessing.connection.wait(list(running)):
+                child = running[receiver]
+                finished, value = child.receive(log)
+                if finished:
+                    results[child.position] = value
+                    del running[receiver]
+                    child.close()
     finally:
-        receiver.close()
-        if child.is_alive():  # this process was interrupted: the child's work is not wanted
-            child.kill()
-            child.join()
+        for child in running.values():
+            child.close()
+    return results
+
+
+class _Child:
+    """One work in a forked child, and the pipe its messages come through."""
+
+    def __init__(self, position: int, work: Callable[[Callable[[str], None]], object]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.position = position
+        self.receiver, sender = context.Pipe(duplex=False)
+        # Not a daemon, so that its work may start processes of its own (the inbox scan's
+        # readers); `close` and `exit_with_parent` see that it does not outlive this process.
+        self.process = context.Process(target=_child, args=(work, sender))
+        self.process.start()
+        sender.close()
+
+    def receive(self, log: Callable[[str], None]) -> tuple[bool, object]:
+        """The next message: (False, None) for a log line, passed on to `log`; (True, result)
+        at the end; the child's exception raised here."""
+        try:
+            kind, value = self.receiver.recv()
+        except EOFError:  # the child's end closed without a result: it died
+            self.process.join()
+            raise _died(self.process.exitcode) from None
+        if kind == "log":
+            log(value)
+            return False, None
+        self.process.join()
+        if kind == "error":
+            error, remote_traceback = value
+            raise error from ChildProcessError(remote_traceback)
+        return True, value
+
+    def close(self) -> None:
+        self.receiver.close()
+        if self.process.is_alive():  # this process was interrupted: the child's work is not wanted
+            self.process.kill()
+            self.process.join()
 
 
 def _died(exitcode: int | None) -> ChildProcessDiedError:

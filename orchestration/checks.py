@@ -1,72 +1,111 @@
-"""Great Expectations suites from `expectations/` as blocking asset checks, one per table."""
+"""Great Expectations suites from `expectations/` as blocking asset checks, one per table, run
+together for the tables one step makes."""
+
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
 from expectations import Validation
-from orchestration.apart import run_apart
+from orchestration.apart import run_each_apart
 from orchestration.assets import POOL
 from orchestration.docs import DocsSite
 from orchestration.warehouse import Warehouse
 
-CHECKED_TABLES = (
-    "raw.documents",
-    "raw.articles",
-    "nlp.sentences",
-    "nlp.entity_mentions",
-    "nlp.quotes",
-    "nlp.event_mentions",
-    "nlp.quantities",
-    "marts.articles",
-    "marts.sources",
-    "marts.actors",
-    "marts.claims",
-    "marts.events",
-    "marts.quantities",
-    "marts.figures",
-    "marts.actor_links",
-)
+CHECK_NAME = "great_expectations"
+# The tables each step makes: the inbox scan, the load of the tags, and dbt.
+CHECKED_TABLES_BY_STEP = {
+    "raw": ("raw.documents", "raw.articles"),
+    "nlp": (
+        "nlp.sentences",
+        "nlp.entity_mentions",
+        "nlp.quotes",
+        "nlp.event_mentions",
+        "nlp.quantities",
+    ),
+    "marts": (
+        "marts.articles",
+        "marts.sources",
+        "marts.actors",
+        "marts.claims",
+        "marts.events",
+        "marts.quantities",
+        "marts.figures",
+        "marts.actor_links",
+    ),
+}
+CHECKED_TABLES = tuple(table for tables in CHECKED_TABLES_BY_STEP.values() for table in tables)
+# Each child holds its table as a frame: two at once use both cores of a small machine and keep
+# the memory bounded on a large one.
+VALIDATIONS_AT_ONCE = 2
 
 
-def great_expectations_check(table: str) -> dg.AssetChecksDefinition:
-    """A check that validates `table` with its suite; critical failures block downstream."""
+def _asset_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(table.split("."))
 
-    @dg.asset_check(
-        asset=dg.AssetKey(table.split(".")),
-        name="great_expectations",
-        description=f"The Great Expectations suite for {table}: content and distributions. "
-        "Critical expectations block downstream assets; warnings are reported.",
-        blocking=True,
+
+def great_expectations_checks(step: str, tables: Sequence[str]) -> dg.AssetChecksDefinition:
+    """A blocking check per table that validates it with its suite; critical failures block
+    downstream assets. The tables of one step are validated side by side."""
+
+    @dg.multi_asset_check(
+        name=f"{step}_{CHECK_NAME}",
+        specs=[
+            dg.AssetCheckSpec(
+                CHECK_NAME,
+                asset=_asset_key(table),
+                description=f"The Great Expectations suite for {table}: content and "
+                "distributions. Critical expectations block downstream assets; warnings are "
+                "reported.",
+                blocking=True,
+            )
+            for table in tables
+        ],
+        can_subset=True,
         pool=POOL,
     )
-    def check(warehouse: Warehouse, docs: DocsSite) -> dg.AssetCheckResult:
-        validation = validate_apart(table, warehouse)
-        docs.save_validation(table, validation.result)
-        return dg.AssetCheckResult(
-            passed=validation.success,
-            severity=(
-                dg.AssetCheckSeverity.ERROR
-                if validation.blocking_failed
-                else dg.AssetCheckSeverity.WARN
-            ),
-            metadata={
-                **{
-                    name: dg.MetadataValue.md(value) if name == "failures" else value
-                    for name, value in validation.as_metadata().items()
+    def checks(
+        context: dg.AssetCheckExecutionContext, warehouse: Warehouse, docs: DocsSite
+    ) -> Iterator[dg.AssetCheckResult]:
+        selected = [
+            table
+            for table in tables
+            if dg.AssetCheckKey(_asset_key(table), CHECK_NAME) in context.selected_asset_check_keys
+        ]
+        for table, validation in zip(selected, validate_apart(selected, warehouse), strict=True):
+            docs.save_validation(table, validation.result)
+            yield dg.AssetCheckResult(
+                asset_key=_asset_key(table),
+                check_name=CHECK_NAME,
+                passed=validation.success,
+                severity=(
+                    dg.AssetCheckSeverity.ERROR
+                    if validation.blocking_failed
+                    else dg.AssetCheckSeverity.WARN
+                ),
+                metadata={
+                    **{
+                        name: dg.MetadataValue.md(value) if name == "failures" else value
+                        for name, value in validation.as_metadata().items()
+                    },
+                    "data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
                 },
-                "data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
-            },
-        )
+            )
 
-    return check
+    return checks
 
 
-def validate_apart(table: str, warehouse: Warehouse) -> Validation:
-    """`table` validated in a forked child (`run_apart`): its frame and GX's working copies,
-    several hundred MB at 10,000 articles, never stay in the run's process."""
+def validate_apart(tables: Sequence[str], warehouse: Warehouse) -> list[Validation]:
+    """Each table validated in a forked child (`run_each_apart`): its frame and GX's working
+    copies, several hundred MB at 10,000 articles, never stay in the run's process."""
     from expectations import import_great_expectations, validate_table
 
     import_great_expectations()  # here, once, rather than in every child
-    return run_apart(lambda _: validate_table(table, warehouse.frame(table)))
+    return run_each_apart(
+        [lambda _, table=table: validate_table(table, warehouse.frame(table)) for table in tables],
+        at_once=VALIDATIONS_AT_ONCE,
+    )
 
 
-GREAT_EXPECTATIONS_CHECKS = [great_expectations_check(table) for table in CHECKED_TABLES]
+GREAT_EXPECTATIONS_CHECKS = [
+    great_expectations_checks(step, tables) for step, tables in CHECKED_TABLES_BY_STEP.items()
+]

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from orchestration.apart import ChildProcessDiedError, run_apart
+from orchestration.apart import ChildProcessDiedError, run_apart, run_each_apart
 from orchestration.recovery import process_exists
 from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import WarehouseLockedError
+
+
+def _own_pid(_: int) -> int:
+    return os.getpid()
 
 
 def _rss_bytes() -> int:
@@ -106,3 +112,49 @@ def test_the_child_ends_soon_after_its_parent_is_killed(tmp_path) -> None:
         assert not process_exists(child)
     finally:
         parent.kill()
+
+
+def test_each_work_has_a_child_of_its_own_and_the_results_come_back_in_order() -> None:
+    results = run_each_apart(
+        [lambda log, n=n: (n, os.getpid()) for n in range(5)], at_once=2
+    )
+    assert [n for n, _ in results] == [0, 1, 2, 3, 4]
+    assert len({pid for _, pid in results} - {os.getpid()}) == 5
+
+
+def test_no_more_children_than_at_once_work_together(tmp_path) -> None:
+    def work(log, n: int) -> int:
+        marker = tmp_path / f"{n}.working"
+        marker.touch()
+        time.sleep(0.5)
+        together = len(list(tmp_path.glob("*.working")))
+        marker.unlink()
+        return together
+
+    together = run_each_apart([lambda log, n=n: work(log, n) for n in range(5)], at_once=2)
+    assert max(together) == 2
+
+
+def test_an_error_in_one_child_is_raised_here_and_stops_the_others(tmp_path) -> None:
+    def slow(log):
+        (tmp_path / "slow.pid").write_text(str(os.getpid()))
+        time.sleep(30)
+
+    def failing(log):
+        while not (tmp_path / "slow.pid").exists():
+            time.sleep(0.05)
+        raise ValueError("no expectation suite for 'nlp.tagged_articles'")
+
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="no expectation suite"):
+        run_each_apart([slow, failing], at_once=2)
+    assert time.monotonic() - started < 10
+    assert not process_exists(int((tmp_path / "slow.pid").read_text()))
+
+
+def test_a_childs_work_may_start_processes_of_its_own() -> None:
+    def work(log):
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            return sorted(pool.map(_own_pid, range(4)))
+
+    assert os.getpid() not in run_apart(work)
