@@ -1,10 +1,10 @@
 """What analysts read besides SQL: dbt docs, Great Expectations Data Docs and the report,
 all under one docs folder (NEWSLEDGER_DOCS, by default docs/ beside the warehouse)."""
 
+import hashlib
 import html
 import json
 import os
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +13,7 @@ import duckdb
 from orchestration.assets import POOL, PUBLISHED
 from orchestration.project import export_dbt_environment, run_dbt
 from orchestration.queries import load_query, markdown_table, run_query
+from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.warehouse import Warehouse
 
 REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
@@ -77,14 +78,18 @@ def data_docs(
     and its latest validation), rebuilt after each refresh."""
     from expectations.data_docs import build_data_docs
 
-    export_dbt_environment(warehouse.path, warehouse.memory_limit)
-    generated = Path(warehouse.path).parent / "dbt_docs"
-    run_dbt(["docs", "generate", "--static"], target_path=generated)
-    docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
-    partial = docs.dbt_index.with_name(".index.html.tmp")
-    shutil.copyfile(generated / "static_index.html", partial)
-    os.replace(partial, docs.dbt_index)
-    context.log.info(f"dbt docs: {docs.dbt_index}")
+    generated_for = docs.dbt_index.with_name(".generated_for")
+    fingerprint = dbt_docs_fingerprint(warehouse)
+    if docs.dbt_index.exists() and _read(generated_for) == fingerprint:
+        context.log.info(f"dbt docs: {docs.dbt_index} (the project and the columns are unchanged)")
+    else:
+        export_dbt_environment(warehouse.path, warehouse.memory_limit)
+        generated = Path(warehouse.path).parent / "dbt_docs"
+        run_dbt(["docs", "generate", "--static"], target_path=generated)
+        docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
+        _write_whole(docs.dbt_index, (generated / "static_index.html").read_bytes())
+        _write_whole(generated_for, fingerprint.encode())
+        context.log.info(f"dbt docs: {docs.dbt_index}")
 
     validations = docs.validations()
     build_data_docs(validations, docs.gx_index.parent, run_name=f"refresh {context.run_id[:8]}")
@@ -150,6 +155,31 @@ def report(
             },
         }
     )
+
+
+def dbt_docs_fingerprint(warehouse: Warehouse) -> str:
+    """What the dbt docs are made of: the dbt project's files, the dbt version, the build
+    database (compiled SQL names it) and its tables' columns (the catalog). Row counts are not
+    in them, so a refresh that only adds rows leaves them as they are."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}\n{warehouse.path}\n".encode())
+    skipped = {"target", "logs", "dbt_packages"}
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        relative = path.relative_to(DBT_PROJECT_DIR)
+        if path.is_file() and relative.parts[0] not in skipped:
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
+    with warehouse.connect(read_only=True) as conn:
+        columns = conn.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns order by all"
+        ).fetchall()
+    digest.update(repr(columns).encode())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def write_docs_index(docs: DocsSite) -> None:

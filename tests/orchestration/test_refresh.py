@@ -18,7 +18,7 @@ from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.dbt import mart_metadata
-from orchestration.docs import DocsSite
+from orchestration.docs import DocsSite, dbt_docs_fingerprint
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import Warehouse
@@ -194,10 +194,25 @@ def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:
     settings, _ = built
     before = mart_contents(settings)
     tagged_before = query(settings, "select article_id, tagged_at from nlp.tagged_articles")
+    dbt_docs = DocsSite(path=str(settings.docs_folder)).dbt_index
+    dbt_docs_written = dbt_docs.stat().st_mtime_ns
     summary = run_refresh(settings, dg.DagsterInstance.ephemeral())
     assert summary.success, summary.render()
     assert query(settings, "select article_id, tagged_at from nlp.tagged_articles") == tagged_before
     assert mart_contents(settings) == before
+    assert dbt_docs.stat().st_mtime_ns == dbt_docs_written
+
+
+def test_the_dbt_docs_are_made_again_when_a_column_changes(built, tmp_path: Path) -> None:
+    settings, _ = built
+    copy = tmp_path / settings.build_database.name
+    shutil.copyfile(settings.build_database, copy)
+    warehouse = Warehouse(path=str(copy), published_path=str(tmp_path / "published.duckdb"))
+    before = dbt_docs_fingerprint(warehouse)
+    assert dbt_docs_fingerprint(warehouse) == before
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute("alter table marts.claims add column reviewed boolean")
+    assert dbt_docs_fingerprint(warehouse) != before
 
 
 def test_an_edited_file_replaces_its_rows(tmp_path: Path) -> None:
