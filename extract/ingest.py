@@ -75,7 +75,7 @@ def ingest_inbox(
     documents: list[Document] = []
     articles: list[Article] = []
     reused: set[str] = set()
-    from_earlier: list[bool] = []  # per article: whether its file was not read again
+    read_with_stories: list[str] = []
     entries = [
         (relative, path, _unchanged(path, earlier.get(relative), max_bytes))
         for relative, path in _inbox_entries(root)
@@ -85,21 +85,26 @@ def ingest_inbox(
         for relative, _, unchanged in entries:
             if unchanged is None:
                 document, found = next(read)
+                if found:
+                    read_with_stories.append(relative)
             else:
                 document, found = unchanged.document, unchanged.articles
                 reused.add(relative)
             documents.append(document)
             articles.extend(found)
-            from_earlier.extend([unchanged is not None] * len(found))
             if progress is not None:
                 progress(len(documents), len(entries))
-    # The earlier scan's articles, all still there and still first, keep its verdicts.
-    settled = from_earlier.count(True)
-    every_earlier_kept = all(
-        path in reused for path, file in earlier.items() if file.document.status == "ingested"
+    # The stories before the first file that is new, changed or gone keep the verdicts the
+    # earlier scan gave them: nothing before them changed.
+    gone = [
+        path
+        for path, file in earlier.items()
+        if file.document.status == "ingested" and path not in reused
+    ]
+    first_change = min([*read_with_stories, *gone], default=None)
+    settled = sum(
+        1 for article in articles if first_change is None or article.source_file < first_change
     )
-    if not every_earlier_kept or not all(from_earlier[:settled]):
-        settled = 0
     return Ingested(documents, mark_duplicates(articles, settled=settled), len(reused))
 
 

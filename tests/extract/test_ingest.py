@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -125,7 +126,15 @@ def test_a_file_over_a_lowered_limit_is_read_again_and_rejected(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     "change",
-    ["add a copy first", "add a copy last", "remove the first", "edit the first", "nothing"],
+    [
+        "add a copy first",
+        "add a copy between",
+        "add a copy last",
+        "remove the first",
+        "edit the first",
+        "add a broken file first",
+        "nothing",
+    ],
 )
 def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: str) -> None:
     write(tmp_path, "b.txt", STORY)
@@ -135,8 +144,12 @@ def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: s
     copy = STORY.replace("Monday", "Monday evening")
     if change == "add a copy first":
         write(tmp_path, "a.txt", copy)
+    elif change == "add a copy between":
+        write(tmp_path, "c0.txt", copy)
     elif change == "add a copy last":
         write(tmp_path, "e.txt", copy)
+    elif change == "add a broken file first":
+        write(tmp_path, "0.json", b"{")
     elif change == "remove the first":
         (tmp_path / "b.txt").unlink()
     elif change == "edit the first":
@@ -146,6 +159,23 @@ def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: s
     assert after.documents == fresh.documents
     assert after.articles == fresh.articles
     assert after.reused == len(fresh.documents) - (change.startswith(("add", "edit")))
+
+
+@pytest.mark.parametrize(("added", "kept"), [("b.txt", True), ("0.txt", False)])
+def test_stories_before_the_first_new_file_keep_their_earlier_verdicts(
+    tmp_path: Path, added: str, kept: bool
+) -> None:
+    write(tmp_path, "a.txt", STORY)
+    before = earlier_scan(ingest_inbox(tmp_path))
+    [story] = before["a.txt"].articles
+    # A verdict no fresh scan gives: only a scan that judges the story again changes it.
+    before["a.txt"] = ScannedFile(
+        before["a.txt"].document, (dataclasses.replace(story, duplicate_of="elsewhere"),)
+    )
+    write(tmp_path, added, STORY.replace("night bus", "tram").replace("Monday", "Friday"))
+    after = ingest_inbox(tmp_path, earlier=before)
+    [verdict] = [a.duplicate_of for a in after.articles if a.source_file == "a.txt"]
+    assert verdict == ("elsewhere" if kept else None)
 
 
 def test_reading_in_several_processes_gives_what_one_gives(tmp_path: Path) -> None:
