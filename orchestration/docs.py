@@ -1,7 +1,6 @@
 """What analysts read besides SQL: dbt docs, Great Expectations Data Docs and the report,
 all under one docs folder (NEWSLEDGER_DOCS, by default docs/ beside the warehouse)."""
 
-import hashlib
 import html
 import json
 import os
@@ -11,9 +10,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.assets import POOL, PUBLISHED
-from orchestration.project import export_dbt_environment, run_dbt
+from orchestration.project import dbt_project_digest, export_dbt_environment, run_dbt
 from orchestration.queries import load_query, markdown_table, run_query
-from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.warehouse import Warehouse
 
 REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
@@ -78,12 +76,12 @@ def data_docs(
     and its latest validation), rebuilt after each refresh."""
     from expectations.data_docs import build_data_docs
 
+    export_dbt_environment(warehouse.path, warehouse.memory_limit)
     generated_for = docs.dbt_index.with_name(".generated_for")
     fingerprint = dbt_docs_fingerprint(warehouse)
     if docs.dbt_index.exists() and _read(generated_for) == fingerprint:
         context.log.info(f"dbt docs: {docs.dbt_index} (the project and the columns are unchanged)")
     else:
-        export_dbt_environment(warehouse.path, warehouse.memory_limit)
         generated = Path(warehouse.path).parent / "dbt_docs"
         run_dbt(["docs", "generate", "--static"], target_path=generated)
         docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
@@ -158,24 +156,15 @@ def report(
 
 
 def dbt_docs_fingerprint(warehouse: Warehouse) -> str:
-    """What the dbt docs are made of: the dbt project's files, the dbt version, the build
-    database (compiled SQL names it) and its tables' columns (the catalog). Row counts are not
-    in them, so a refresh that only adds rows leaves them as they are."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}\n{warehouse.path}\n".encode())
-    skipped = {"target", "logs", "dbt_packages"}
-    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
-        relative = path.relative_to(DBT_PROJECT_DIR)
-        if path.is_file() and relative.parts[0] not in skipped:
-            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
+    """What the dbt docs are made of: the dbt project and settings, the build database (compiled
+    SQL names it) and its tables' columns (the catalog). Row counts are not in them, so a refresh
+    that only adds rows leaves them as they are."""
     with warehouse.connect(read_only=True) as conn:
         columns = conn.execute(
             "select table_schema, table_name, column_name, data_type "
             "from information_schema.columns order by all"
         ).fetchall()
-    digest.update(repr(columns).encode())
-    return digest.hexdigest()
+    return dbt_project_digest(warehouse.path, repr(columns))
 
 
 def _read(path: Path) -> str | None:

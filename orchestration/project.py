@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
@@ -16,6 +18,8 @@ from orchestration.settings import DBT_PROJECT_DIR
 BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
 MEMORY_LIMIT_ENV = "NEWSLEDGER_DUCKDB_MEMORY_LIMIT"
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# What dbt writes inside the project rather than reads.
+_DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
@@ -53,9 +57,40 @@ def run_dbt(args: Sequence[str], target_path: Path) -> None:
         )
 
 
+def dbt_project_digest(*more: str) -> str:
+    """A digest of what dbt reads: the project's files, the dbt version, the NEWSLEDGER_ and DBT_
+    settings its profile may read, and `more`."""
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}".encode())
+    settings = sorted(
+        (name, value)
+        for name, value in os.environ.items()
+        if name.startswith(("NEWSLEDGER_", "DBT_"))
+    )
+    for part in (repr(settings), *more):
+        digest.update(b"\0" + part.encode())
+    read = [
+        path
+        for top in DBT_PROJECT_DIR.iterdir()
+        if top.name not in _DBT_OUTPUT_FOLDERS
+        for path in (top, *top.rglob("*"))
+        if path.is_file()
+    ]
+    for path in sorted(read):
+        relative = path.relative_to(DBT_PROJECT_DIR).as_posix()
+        digest.update(b"\0" + relative.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare_dbt_manifest() -> None:
-    """Parse the dbt project into target/manifest.json (`dagster dev` does this by itself)."""
+    """Parse the dbt project into target/manifest.json (`dagster dev` does this by itself),
+    unless the manifest there was parsed from the same files and settings."""
+    manifest = Path(DBT_PROJECT.manifest_path)
+    parsed_for = manifest.with_name(".parsed_for")
+    digest = dbt_project_digest()
+    if manifest.exists() and parsed_for.exists() and parsed_for.read_text() == digest:
+        return
     run_dbt(["parse", "--quiet"], target_path=DBT_PROJECT.target_path)
+    parsed_for.write_text(digest)
 
 
 def prepare_dbt_manifest_if_dev() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.project import DbtCommandError, run_dbt
+from orchestration.project import DBT_PROJECT, DbtCommandError, prepare_dbt_manifest, run_dbt
 
 
 def test_a_parse_writes_the_manifest_into_the_target_path(tmp_path: Path) -> None:
@@ -20,3 +20,14 @@ def test_a_failing_dbt_command_raises_with_what_dbt_said(tmp_path: Path) -> None
     said = r"(?s)dbt parse --no-such-flag failed \(exit 2\):\n.*no-such-flag"
     with pytest.raises(DbtCommandError, match=said):
         run_dbt(["parse", "--no-such-flag"], target_path=tmp_path)
+
+
+def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monkeypatch) -> None:
+    manifest = Path(DBT_PROJECT.manifest_path)
+    prepare_dbt_manifest()
+    parsed = manifest.stat().st_mtime_ns
+    prepare_dbt_manifest()
+    assert manifest.stat().st_mtime_ns == parsed
+    monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "local")
+    prepare_dbt_manifest()
+    assert manifest.stat().st_mtime_ns != parsed
