@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
 MEMORY_LIMIT_ENV = "NEWSLEDGER_DUCKDB_MEMORY_LIMIT"
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 # What dbt writes inside the project rather than reads.
 _DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
@@ -58,16 +60,9 @@ def run_dbt(args: Sequence[str], target_path: Path) -> None:
 
 
 def dbt_project_digest(*more: str) -> str:
-    """A digest of what dbt reads: the project's files, the dbt version, the NEWSLEDGER_ and DBT_
-    settings its profile may read, and `more`."""
+    """A digest of what dbt reads: the project's files, the dbt version, the environment
+    variables the files read (`env_var(...)`) and dbt's own DBT_ settings, and `more`."""
     digest = hashlib.sha256(f"dbt-core {version('dbt-core')}".encode())
-    settings = sorted(
-        (name, value)
-        for name, value in os.environ.items()
-        if name.startswith(("NEWSLEDGER_", "DBT_"))
-    )
-    for part in (repr(settings), *more):
-        digest.update(b"\0" + part.encode())
     read = [
         path
         for top in DBT_PROJECT_DIR.iterdir()
@@ -75,9 +70,15 @@ def dbt_project_digest(*more: str) -> str:
         for path in (top, *top.rglob("*"))
         if path.is_file()
     ]
+    names = {name for name in os.environ if name.startswith("DBT_")}
     for path in sorted(read):
+        content = path.read_bytes()
+        names.update(_ENV_VAR.findall(content.decode("utf-8", "replace")))
         relative = path.relative_to(DBT_PROJECT_DIR).as_posix()
-        digest.update(b"\0" + relative.encode() + b"\0" + path.read_bytes())
+        digest.update(b"\0" + relative.encode() + b"\0" + content)
+    settings = sorted((name, os.environ.get(name)) for name in names)
+    for part in (repr(settings), *more):
+        digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 
 

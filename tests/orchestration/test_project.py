@@ -28,6 +28,9 @@ def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monk
     parsed = manifest.stat().st_mtime_ns
     prepare_dbt_manifest()
     assert manifest.stat().st_mtime_ns == parsed
-    monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "local")
+    monkeypatch.setenv("NEWSLEDGER_INBOX", "/elsewhere")  # a setting dbt does not read
+    prepare_dbt_manifest()
+    assert manifest.stat().st_mtime_ns == parsed
+    monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "local")  # read by profiles.yml
     prepare_dbt_manifest()
     assert manifest.stat().st_mtime_ns != parsed
