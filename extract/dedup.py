@@ -49,13 +49,12 @@ def mark_duplicates(
     first_by_hash: dict[str, str] = {}
     result = []
     for position, article in enumerate(articles):
+        shingles = _shingle_hashes(article.body, shingle_words)
         if position < settled:
             original = article.duplicate_of
-            shingles = _shingle_hashes(article.body, shingle_words)
             signature = _signature(shingles) if original is None and shingles.size else None
         else:
             original = first_by_hash.get(article.content_hash)
-            shingles = _shingle_hashes(article.body, shingle_words)
             signature = None
             if original is None and shingles.size:
                 signature = _signature(shingles)

@@ -10,7 +10,12 @@ import dagster as dg
 import duckdb
 
 from orchestration.assets import POOL, PUBLISHED
-from orchestration.project import dbt_project_digest, export_dbt_environment, run_dbt
+from orchestration.project import (
+    dbt_project_digest,
+    export_dbt_environment,
+    made_from,
+    run_dbt,
+)
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
@@ -79,7 +84,7 @@ def data_docs(
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
     generated_for = docs.dbt_index.with_name(".generated_for")
     fingerprint = dbt_docs_fingerprint(warehouse)
-    if docs.dbt_index.exists() and _read(generated_for) == fingerprint:
+    if made_from(docs.dbt_index, generated_for, fingerprint):
         context.log.info(f"dbt docs: {docs.dbt_index} (the project and the columns are unchanged)")
     else:
         generated = Path(warehouse.path).parent / "dbt_docs"
@@ -165,10 +170,6 @@ def dbt_docs_fingerprint(warehouse: Warehouse) -> str:
             "from information_schema.columns order by all"
         ).fetchall()
     return dbt_project_digest(warehouse.path, repr(columns))
-
-
-def _read(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def write_docs_index(docs: DocsSite) -> None:

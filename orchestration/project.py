@@ -88,10 +88,14 @@ def prepare_dbt_manifest() -> None:
     manifest = Path(DBT_PROJECT.manifest_path)
     parsed_for = manifest.with_name(".parsed_for")
     digest = dbt_project_digest()
-    if manifest.exists() and parsed_for.exists() and parsed_for.read_text() == digest:
-        return
-    run_dbt(["parse", "--quiet"], target_path=DBT_PROJECT.target_path)
-    parsed_for.write_text(digest)
+    if not made_from(manifest, parsed_for, digest):
+        run_dbt(["parse", "--quiet"], target_path=DBT_PROJECT.target_path)
+        parsed_for.write_text(digest)
+
+
+def made_from(output: Path, stamp: Path, digest: str) -> bool:
+    """Whether `output` exists and `stamp` says it was made from inputs with this digest."""
+    return output.exists() and stamp.exists() and stamp.read_text() == digest
 
 
 def prepare_dbt_manifest_if_dev() -> None:
