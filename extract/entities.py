@@ -26,6 +26,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, POS
+from spacy.symbols import DET
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
@@ -167,6 +169,13 @@ class _Context:
         self.gaz = gazetteer
         self.text = doc_text(doc)
         self.words = [t.text for t in doc]
+        # Token attributes the candidate scans read for every token, without making Tokens.
+        self.starts, self.pos, alpha, punct, space = doc.to_array(
+            [IDX, POS, IS_ALPHA, IS_PUNCT, IS_SPACE]
+        ).T.tolist()
+        self.alpha = [bool(a) for a in alpha]
+        self.blank = [bool(p or s) for p, s in zip(punct, space, strict=True)]
+        self.may_end_title = [gazetteer.may_end_title(w) for w in self.words]
         self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
         self.speakers = {t.i for t in speaker_heads(doc)}
@@ -264,7 +273,11 @@ def _ner_candidates(ctx: _Context) -> list[_Cand]:
 
 
 def _capitalized(token: Token) -> bool:
-    return bool(token.text) and (token.text[0].isupper() or token.text[:1] == "[")
+    return _capitalized_text(token.text)
+
+
+def _capitalized_text(word: str) -> bool:
+    return word[:1].isupper() or word[:1] == "["
 
 
 def _name_run(doc: Doc, i: int) -> int:
@@ -313,8 +326,7 @@ def _title_candidates(ctx: _Context) -> list[_Cand]:
     out = []
     i = 0
     while i < len(doc):
-        t = doc[i]
-        if not t.is_alpha:
+        if not ctx.alpha[i] or not any(ctx.may_end_title[i : i + 6]):
             i += 1
             continue
         n = ctx.gaz.title_length(ctx.words[i : i + 6])
@@ -349,19 +361,19 @@ def _title_candidates(ctx: _Context) -> list[_Cand]:
 
 def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
     """Longest matches of country, capital and organization names on capitalized words."""
-    doc = ctx.doc
+    words, starts = ctx.words, ctx.starts
     out = []
     i = 0
-    while i < len(doc):
-        if not _capitalized(doc[i]) or not doc[i].text[0].isalpha() or doc[i].pos_ == "DET":
+    while i < len(words):
+        first = words[i][:1]
+        if not (first.isupper() and first.isalpha()) or ctx.pos[i] == DET:
             i += 1
             continue
         best = None
-        for j in range(min(len(doc), i + 9), i, -1):
-            last = doc[j - 1]
-            if last.is_punct or last.is_space:
+        for j in range(min(len(words), i + 9), i, -1):
+            if ctx.blank[j - 1]:
                 continue
-            text = ctx.text[doc[i].idx : last.idx + len(last)]
+            text = ctx.text[starts[i] : starts[j - 1] + len(words[j - 1])]
             if "\n" in text:
                 continue
             country = ctx.gaz.country(text, codes=False)
@@ -369,7 +381,7 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             capital = None if country or org else ctx.gaz.country_by_capital(text)
             if country or org or capital:
                 # Lower-case words only inside a name, never as the whole of it.
-                if not any(_capitalized(t) for t in doc[i:j]):
+                if not any(_capitalized_text(w) for w in words[i:j]):
                     continue
                 if text.isupper() is False and j - i == 1 and text.lower() == text:
                     continue
@@ -386,7 +398,7 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
                 break
         if best is not None:
             # "US" in "us" or in the middle of a longer name is not the country.
-            if not (len(doc[best.start : best.end]) == 1 and doc[best.start].text.islower()):
+            if not (best.end - best.start == 1 and words[best.start].islower()):
                 out.append(best)
             i = best.end
         else:

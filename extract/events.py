@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from spacy.symbols import ADJ, NOUN, POS, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from extract.doctext import doc_text, ents_within
@@ -1144,9 +1145,19 @@ def find_events(
     sents = list(doc.sents)
     phrases = number_phrases(doc)
     mention_at = _mention_index(doc, mentions)
+    # Only these parts of speech can trigger (see `_trigger`); most tokens are skipped unmade.
+    pos_ids = doc.to_array(POS).tolist()
     frames: list[_Frame] = []
     for si, sent in enumerate(sents):
-        triggers = [t for t in (_trigger(tok, taxonomy) for tok in sent) if t is not None]
+        triggers = [
+            t
+            for t in (
+                _trigger(doc[i], taxonomy)
+                for i in range(sent.start, sent.end)
+                if pos_ids[i] in _MAY_TRIGGER
+            )
+            if t is not None
+        ]
         if not triggers:
             continue
         weapons = _instrument_weapons(sent)
@@ -1160,10 +1171,12 @@ def find_events(
         for frame in sent_frames:
             _count(frame, phrases)
         frames.extend(_fold_sentence(sent_frames))
+    speaker_of_claim: dict[int, str | None] = {}
+    for q in quotes:
+        speaker_of_claim.setdefault(q.claim_index, q.speaker_name)
     for frame in frames:
         claim = claim_at(quotes, frame.primary.idx) if frame.primary is not None else None
-        speaker = next((q.speaker_name for q in quotes if q.claim_index == claim), None)
-        frame.actor, _ = _participants(frame, mention_at, speaker)
+        frame.actor, _ = _participants(frame, mention_at, speaker_of_claim.get(claim))
     frames = _resolve_article_context(frames)
 
     numbering = sentence_numbers(doc)
@@ -1174,12 +1187,7 @@ def find_events(
             continue
         sent = sents[frame.sent_index]
         claim = claim_at(quotes, prim.idx)
-        speaker = (
-            next((q.speaker_name for q in quotes if q.claim_index == claim), None)
-            if claim is not None
-            else None
-        )
-        actor, target = _participants(frame, mention_at, speaker)
+        actor, target = _participants(frame, mention_at, speaker_of_claim.get(claim))
         location = _location(frame, sents, mention_at, actor, target)
         date_text = _date_text(frame)
         event_date = _event_date(date_text, anchor_date, frame.modality == "future")
@@ -1412,6 +1420,7 @@ _NEEDS_OBJECT = _DEPLOY | {
     "sale",
     "delivery",
 }
+_MAY_TRIGGER = frozenset((VERB, NOUN, ADJ, PROPN))
 _DESCRIBED_DAMAGE = {"collapse", "destroy", "damage", "kill", "wound", "injure"}
 _ADJ_TRIGGERS = {"dead", "missing", "wounded", "injured"}
 _DEGREE_WORDS = {"so", "very", "too", "more", "most", "less", "least", "extremely", "highly"}

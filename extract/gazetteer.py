@@ -158,14 +158,16 @@ class Gazetteer:
     def title_length(self, words: Sequence[str]) -> int:
         """How many of `words`, from the start, form the longest known title (0 if none)."""
         for n in range(min(self._max_title_words, len(words)), 0, -1):
-            # A title's key ends with its last word's key: most runs end in no title's last
-            # word and need no key of their own.
-            last = lookup_key(words[n - 1])
-            if last not in self._title_heads and last.split() == [last]:
-                continue
-            if lookup_key(" ".join(words[:n])) in self._titles:
+            # Most runs end in no title's last word and need no key of their own.
+            if self.may_end_title(words[n - 1]) and lookup_key(" ".join(words[:n])) in self._titles:
                 return n
         return 0
+
+    def may_end_title(self, word: str) -> bool:
+        """False when no title ends with this word: a title's key ends with its last word's
+        key, unless that word's key is blank or spaced ("." or "vice-" + line break)."""
+        key = lookup_key(word)
+        return key in self._title_heads or key.split() != [key]
 
     def is_title_word(self, word: str) -> bool:
         """True when the word is a title or the last word of a multi-word title."""
