@@ -28,7 +28,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import doc_text, per_doc
+from extract.doctext import doc_text, per_doc, token_words
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -303,8 +303,21 @@ def _lemma(token: Token) -> str:
 def _is_cue_verb(token: Token) -> bool:
     if token.pos_ not in ("VERB", "AUX") and not token.tag_.startswith("VB"):
         return False
-    lemma = _lemma(token)
+    return _is_cue_lemma(_lemma(token))
+
+
+def _is_cue_lemma(lemma: str) -> bool:
     return lemma in CUE_CLASSES and lemma not in _NOT_CUES
+
+
+def _may_cue(doc: Doc) -> list[bool]:
+    """By token index: whether the token can be a cue verb or the "according" of "according
+    to" (the other tokens need no closer look)."""
+    words = token_words(doc)
+    return [
+        lower == "according" or _is_cue_lemma(lemma)
+        for lower, lemma in zip(words.lower, words.lemma, strict=True)
+    ]
 
 
 def _according_to(token: Token) -> Token | None:
@@ -494,7 +507,10 @@ def speaker_heads(doc: Doc) -> list[Token]:
     objects of "according to" (entities use them to find descriptive organizations)."""
     quotes = _Quotes(doc)
     heads: list[Token] = []
-    for token in doc:
+    for i, may_cue in enumerate(_may_cue(doc)):
+        if not may_cue:
+            continue
+        token = doc[i]
         if quotes.token_inside(token):
             continue
         obj = _according_to(token)
@@ -1099,8 +1115,12 @@ def find_claims(
             drafts.append(_Draft(kind, cue, sp, claim_text, start, end, attribution, anchor))
             previous.append((start, sp))
 
+    may_cue = _may_cue(doc)
     for sent in doc.sents:
-        for token in sent:
+        for i in range(sent.start, sent.end):
+            if not may_cue[i]:
+                continue
+            token = doc[i]
             if quotes.token_inside(token):
                 continue
             obj = _according_to(token)
@@ -1363,9 +1383,13 @@ def _referral(token, subjects, resolver, previous, emit, text, quotes):
 def _noun_cues(sent, quotes, resolver, previous, emit, text):
     """ "Kim's pledge to increase ...": a possessive speaker and an infinitive or clause."""
     doc = sent.doc
-    for token in sent:
-        cue_class = _NOUN_CUES.get(token.lemma_.lower())
-        if cue_class is None or token.pos_ != "NOUN" or quotes.token_inside(token):
+    lemmas = token_words(doc).lemma
+    for i in range(sent.start, sent.end):
+        cue_class = _NOUN_CUES.get(lemmas[i])
+        if cue_class is None:
+            continue
+        token = doc[i]
+        if token.pos_ != "NOUN" or quotes.token_inside(token):
             continue
         poss = [c for c in token.children if c.dep_ == "poss"]
         comp = [

@@ -13,11 +13,13 @@ import functools
 import itertools
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
-__all__ = ["doc_text", "ents_within", "per_doc", "span_text"]
+__all__ = ["TokenWords", "doc_text", "ents_within", "per_doc", "span_text", "token_words"]
 
 _T = TypeVar("_T")
 
@@ -43,6 +45,25 @@ def per_doc(derive: Callable[[Doc], _T]) -> Callable[[Doc], _T]:
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once per Doc."""
     return doc.text
+
+
+@dataclass(frozen=True)
+class TokenWords:
+    """Each token's lower-case form and lower-case lemma, by token index."""
+
+    lower: list[str]
+    lemma: list[str]
+
+
+@per_doc
+def token_words(doc: Doc) -> TokenWords:
+    """The words the rules scan every token for, read from the Doc's arrays: making a Token
+    to read one attribute costs more than the test the rules then make of it."""
+    strings = doc.vocab.strings
+    lowers, lemmas = doc.to_array([LOWER, LEMMA]).T.tolist()
+    lower_of = {h: strings[h] for h in set(lowers)}
+    lemma_of = {h: strings[h].lower() for h in set(lemmas)}
+    return TokenWords(lower=[lower_of[h] for h in lowers], lemma=[lemma_of[h] for h in lemmas])
 
 
 def span_text(span: Span) -> str:

@@ -31,7 +31,7 @@ from spacy.symbols import DET
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
-from extract.doctext import doc_text
+from extract.doctext import doc_text, token_words
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -270,6 +270,10 @@ def _ner_candidates(ctx: _Context) -> list[_Cand]:
                 continue
             out.append(_Cand(s, e, ent.label_, "ner"))
     return out
+
+
+def _tokens_of_word(doc: Doc, lower: str) -> list[Token]:
+    return [doc[i] for i, word in enumerate(token_words(doc).lower) if word == lower]
 
 
 def _capitalized(token: Token) -> bool:
@@ -687,9 +691,10 @@ def _description_candidates(ctx: _Context, taken: set[int]) -> list[_Cand]:
     heads = [doc[i] for i in sorted(ctx.speakers)]
     # Bodies named by a country and a capitalized institution ("the Chinese Embassy"), and
     # governments and delegations, are mentions wherever they appear.
+    lemmas = token_words(doc).lemma
     heads += [
         t
-        for t in doc
+        for t in (doc[i] for i, lemma in enumerate(lemmas) if lemma in _INSTITUTIONS)
         if t.i not in ctx.speakers
         and (
             t.lemma_.lower() in ("government", "delegation")
@@ -932,8 +937,8 @@ def _known_as(ctx: _Context, cands: list[_Cand]) -> dict[str, _Cand]:
     "..., known by its acronym GUR"."""
     doc = ctx.doc
     out: dict[str, _Cand] = {}
-    for t in doc:
-        if t.lower_ != "known" or t.dep_ not in ("acl", "amod", "advcl", "appos", "relcl"):
+    for t in _tokens_of_word(doc, "known"):
+        if t.dep_ not in ("acl", "amod", "advcl", "appos", "relcl"):
             continue
         named = [c for c in cands if t.i < c.start <= t.i + 6]
         hosts = [t.head] + [a for a in t.head.children if a.dep_ == "appos" and a.i < t.i]
@@ -1087,9 +1092,7 @@ def _resolve_orgs(ctx: _Context, orgs: list[_Cand]) -> None:
             for o in orgs:
                 if doc[o.start : o.end].text == acr:
                     o.name = c.name
-    for t in doc:
-        if t.lower_ != "known":
-            continue
+    for t in _tokens_of_word(doc, "known"):
         target = [x for x in orgs if x.start > t.i and x.start <= t.i + 6]
         if not target:
             continue

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from spacy.symbols import ADJ, NOUN, POS, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import doc_text, ents_within
+from extract.doctext import TokenWords, doc_text, ents_within, token_words
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -60,6 +60,7 @@ class EventTaxonomy:
 
     types: tuple[EventType, ...]
     by_lemma: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _key_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "types", tuple(self.types))
@@ -71,6 +72,8 @@ class EventTaxonomy:
                     index[key].append(event_type.event_type)
         frozen = {k: tuple(v) for k, v in index.items()}
         object.__setattr__(self, "by_lemma", MappingProxyType(frozen))
+        words = frozenset(part for key in index for part in key.split("_"))
+        object.__setattr__(self, "_key_words", words)
 
     @property
     def event_types(self) -> tuple[str, ...]:
@@ -80,6 +83,11 @@ class EventTaxonomy:
         """The event types a trigger lemma signals ("send" -> troop_deployment, arms_transfer,
         aid_or_funding); empty when it is no trigger."""
         return self.by_lemma.get(_lemma_key(lemma), ())
+
+    def may_hold(self, word: str) -> bool:
+        """False when no trigger key holds this word as one of its `_`-joined parts."""
+        key = _lemma_key(word)
+        return key in self._key_words or "_" in key or word != word.strip()
 
 
 def load_taxonomy(path: Path) -> EventTaxonomy:
@@ -1147,6 +1155,7 @@ def find_events(
     mention_at = _mention_index(doc, mentions)
     # Only these parts of speech can trigger (see `_trigger`); most tokens are skipped unmade.
     pos_ids = doc.to_array(POS).tolist()
+    words = token_words(doc)
     frames: list[_Frame] = []
     for si, sent in enumerate(sents):
         triggers = [
@@ -1154,7 +1163,7 @@ def find_events(
             for t in (
                 _trigger(doc[i], taxonomy)
                 for i in range(sent.start, sent.end)
-                if pos_ids[i] in _MAY_TRIGGER
+                if pos_ids[i] in _MAY_TRIGGER and _may_key(i, words, taxonomy)
             )
             if t is not None
         ]
@@ -1495,6 +1504,16 @@ def _trigger(tok: Token, taxonomy: EventTaxonomy) -> _Trigger | None:  # noqa: C
             continue
         return _Trigger(tok, key, types)
     return None
+
+
+def _may_key(i: int, words: TokenWords, taxonomy: EventTaxonomy) -> bool:
+    """False when none of `_candidate_keys` of token `i` can be a trigger: each key holds the
+    token's lemma or form as one of its parts, except the joins of a hyphenated word."""
+    return (
+        taxonomy.may_hold(words.lemma[i])
+        or taxonomy.may_hold(words.lower[i])
+        or (i >= 2 and words.lower[i - 1] in ("-", "–"))
+    )
 
 
 def _candidate_keys(tok: Token) -> list[str]:
