@@ -28,7 +28,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import doc_text, per_doc, token_words
+from extract.doctext import article_id_of, doc_text, per_doc, token_words
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -1098,7 +1098,7 @@ def find_claims(
 ) -> list[Quote]:
     """Direct quotes and reported speech in `doc`, with speakers resolved through `mentions`.
 
-    Records carry an empty `article_id`; the caller sets it.
+    Records carry the Doc's `article_id_of`.
     """
     quotes = _Quotes(doc)
     known = _Mentions(doc, mentions, quotes)
@@ -1581,7 +1581,7 @@ def _records(doc: Doc, drafts: list[_Draft], anchor: date | None) -> list[Quote]
         claim_date, date_text = _claim_date(attribution_span, anchor)
         records.append(
             Quote(
-                article_id="",
+                article_id=article_id_of(doc),
                 claim_index=len(records),
                 sentence_index=_sentence_index(starts, d.start),
                 kind=d.kind,

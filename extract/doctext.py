@@ -19,7 +19,15 @@ from typing import TypeVar
 from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span
 
-__all__ = ["TokenWords", "doc_text", "ents_within", "per_doc", "span_text", "token_words"]
+__all__ = [
+    "TokenWords",
+    "article_id_of",
+    "doc_text",
+    "ents_within",
+    "per_doc",
+    "span_text",
+    "token_words",
+]
 
 _T = TypeVar("_T")
 
@@ -39,6 +47,12 @@ def per_doc(derive: Callable[[Doc], _T]) -> Callable[[Doc], _T]:
             return result
 
     return cached
+
+
+def article_id_of(doc: Doc) -> str:
+    """The id of the article the Doc was made from (`doc.user_data["article_id"]`), which the
+    finders' records carry; empty when unset."""
+    return doc.user_data.get("article_id", "") if doc.user_data else ""
 
 
 @per_doc

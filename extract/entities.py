@@ -31,7 +31,7 @@ from spacy.symbols import DET
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
-from extract.doctext import doc_text, token_words
+from extract.doctext import article_id_of, doc_text, token_words
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -1153,7 +1153,7 @@ def _antecedent_org(ctx: _Context, noun: Token | None, orgs: list[_Cand]) -> _Ca
 # --------------------------------------------------------------------------------------------
 def find_mentions(doc: Doc, *, gazetteer: Gazetteer) -> list[EntityMention]:
     """Named mentions of persons, organizations, countries, groups and places in `doc`,
-    resolved within the article. Records carry an empty `article_id`; the caller sets it."""
+    resolved within the article. Records carry the Doc's `article_id_of`."""
     ctx = _Context(doc, gazetteer)
     cands = _merge(ctx, _ner_candidates(ctx), _title_candidates(ctx), _gazetteer_candidates(ctx))
     for c in cands:
@@ -1339,7 +1339,7 @@ def _records(ctx: _Context, cands: list[_Cand]) -> list[EntityMention]:
         end_char = doc[c.end - 1].idx + len(doc[c.end - 1].text)
         records.append(
             EntityMention(
-                article_id="",
+                article_id=article_id_of(doc),
                 mention_index=len(records),
                 sentence_index=ctx.sentence_of(c.start),
                 start_char=start_char,

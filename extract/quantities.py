@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from extract.doctext import doc_text, per_doc
+from extract.doctext import article_id_of, doc_text, per_doc
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -561,7 +561,7 @@ def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
 def find_quantities(doc: Doc, *, quotes: list[Quote]) -> list[Quantity]:
     """The figures of an article as records, each once (a repeated value with the same unit is
     kept at its first mention), with the claim it is reported in."""
-    article_id = doc.user_data.get("article_id", "") if doc.user_data else ""
+    article_id = article_id_of(doc)
     sent_index = sentence_numbers(doc)
     records: list[Quantity] = []
     seen: set[tuple[float, float | None, str | None]] = set()
