@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.attrs import IDX, IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from extract.doctext import article_id_of, doc_text, per_doc, token_words
@@ -171,13 +172,15 @@ class QuoteSpan:
     closed: bool  # False when the mark was never closed (the span runs to the paragraph end)
 
 
+@per_doc  # the entity rules and the claims number sentences alike
 def sentence_indexer(doc: Doc) -> list[int]:
     """Start offsets of the Doc's non-blank sentences, for `bisect` lookups of an index."""
+    idx, space = doc.to_array([IDX, IS_SPACE]).T.tolist()
     starts = []
     for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if words:
-            starts.append(words[0].idx)
+        first = next((i for i in range(sent.start, sent.end) if not space[i]), None)
+        if first is not None:
+            starts.append(idx[first])
     return starts
 
 

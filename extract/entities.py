@@ -175,7 +175,8 @@ class _Context:
         ).T.tolist()
         self.alpha = [bool(a) for a in alpha]
         self.blank = [bool(p or s) for p, s in zip(punct, space, strict=True)]
-        self.may_end_title = [gazetteer.may_end_title(w) for w in self.words]
+        ends_title = {w: gazetteer.may_end_title(w) for w in set(self.words)}
+        self.may_end_title = [ends_title[w] for w in self.words]
         self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc)
         self.speakers = {t.i for t in speaker_heads(doc)}
@@ -220,9 +221,10 @@ def _skip_ranges(text: str) -> list[tuple[int, int]]:
             continue
         for m in _INLINE_CREDIT.finditer(line.group(0)):
             ranges.append((s + m.start(), e))
-        for m in re.finditer(r"[^.!?]*(?:[.!?]|$)", line.group(0)):
-            if m.group(0) and _CREDIT_SENTENCE.search(m.group(0)):
-                ranges.append((s + m.start(), s + m.end()))
+        if _CREDIT_SENTENCE.search(line.group(0)):
+            for m in re.finditer(r"[^.!?]*(?:[.!?]|$)", line.group(0)):
+                if m.group(0) and _CREDIT_SENTENCE.search(m.group(0)):
+                    ranges.append((s + m.start(), s + m.end()))
         m = _DATELINE_CREDIT.search(line.group(0)[:90])
         if m:
             ranges.append((s + m.start(), s + m.end()))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from extract.doctext import doc_text, ents_within
+from extract.doctext import doc_text, ents_within, span_text
 from extract.quantities import SMALL_NUMBERS
 
 __all__ = ["DateExpression", "date_expressions", "find_date_text", "resolve_date"]
@@ -229,7 +229,7 @@ def date_expressions(span: Span) -> list[DateExpression]:
             continue
         found.append((ent.start_char, ent.end_char, ent.root.i))
         taken.update(range(ent.start, ent.end))
-    for match in _EXTRA_DATE_WORDS.finditer(span.text):
+    for match in _EXTRA_DATE_WORDS.finditer(span_text(span)):
         start = span.start_char + match.start()
         end = span.start_char + match.end()
         piece = doc.char_span(start, end, alignment_mode="expand")
