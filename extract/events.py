@@ -24,7 +24,14 @@ from types import MappingProxyType
 from spacy.symbols import ADJ, NOUN, POS, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import TokenWords, article_id_of, doc_text, ents_within, token_words
+from extract.doctext import (
+    TokenWords,
+    article_id_of,
+    doc_text,
+    ents_within,
+    span_text,
+    token_words,
+)
 from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
@@ -1227,7 +1234,7 @@ def find_events(
                 quantity_unit=frame.quantity_unit,
                 modality=frame.modality,
                 claim_index=claim,
-                sentence=sent.text.strip(),
+                sentence=span_text(sent).strip(),
                 start_char=doc[_trigger_start(prim)].idx,
                 end_char=prim.idx + len(prim.text),
             )
@@ -3069,7 +3076,8 @@ def _if_before(head: Token) -> bool:
     """A conditional the parser attached elsewhere: "... if Iran and its allies attack Israel"."""
     doc = head.doc
     i = head.i - 1
-    while i >= head.sent.start and head.i - i <= 10:
+    sent_start = head.sent.start
+    while i >= sent_start and head.i - i <= 10:
         t = doc[i]
         if t.lower_ in ("if", "unless"):
             return True
