@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span
 
 __all__ = [
@@ -63,8 +63,9 @@ def doc_text(doc: Doc) -> str:
 
 @dataclass(frozen=True)
 class TokenWords:
-    """Each token's lower-case form and lower-case lemma, by token index."""
+    """Each token's text, lower-case form and lower-case lemma, by token index."""
 
+    text: list[str]
     lower: list[str]
     lemma: list[str]
 
@@ -74,10 +75,14 @@ def token_words(doc: Doc) -> TokenWords:
     """The words the rules scan every token for, read from the Doc's arrays: making a Token
     to read one attribute costs more than the test the rules then make of it."""
     strings = doc.vocab.strings
-    lowers, lemmas = doc.to_array([LOWER, LEMMA]).T.tolist()
-    lower_of = {h: strings[h] for h in set(lowers)}
+    orths, lowers, lemmas = doc.to_array([ORTH, LOWER, LEMMA]).T.tolist()
+    string_of = {h: strings[h] for h in {*orths, *lowers}}
     lemma_of = {h: strings[h].lower() for h in set(lemmas)}
-    return TokenWords(lower=[lower_of[h] for h in lowers], lemma=[lemma_of[h] for h in lemmas])
+    return TokenWords(
+        text=[string_of[h] for h in orths],
+        lower=[string_of[h] for h in lowers],
+        lemma=[lemma_of[h] for h in lemmas],
+    )
 
 
 def span_text(span: Span) -> str:

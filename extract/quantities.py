@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from extract.doctext import article_id_of, doc_text, per_doc
+from extract.doctext import article_id_of, doc_text, per_doc, token_words
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -177,6 +177,7 @@ _QUALIFIERS = [
     "estimated",
     "reportedly",
 ]
+_QUALIFIER_WORDS = [(q, q.split()) for q in _QUALIFIERS]
 _TIME_UNITS = {
     "second",
     "minute",
@@ -527,10 +528,11 @@ _PARTICIPLE = {
 def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
     """Every figure of the Doc in text order, after the exclusions of the module docstring."""
     phrases = []
+    words = token_words(doc)
     i = 0
     n = len(doc)
     while i < n:
-        fused = _MAGNITUDE_TOKEN.fullmatch(doc[i].text)
+        fused = _MAGNITUDE_TOKEN.fullmatch(words.text[i])
         if fused:  # "a magnitude-8.1 quake" as one token
             phrases.append(
                 NumberPhrase(
@@ -545,6 +547,9 @@ def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
                     anchor=i,
                 )
             )
+            i += 1
+            continue
+        if not _may_start_number(words.text[i], words.lower[i]):
             i += 1
             continue
         start, end = _number_run(doc, i)
@@ -635,10 +640,18 @@ def _words_value(words: list[str]) -> float | None:
 
 
 def _is_number_word(token: Token) -> bool:
-    low = token.lower_
-    if _DIGITS.match(token.text):
+    return _is_number_text(token.text, token.lower_)
+
+
+def _is_number_text(text: str, lower: str) -> bool:
+    if _DIGITS.match(text):
         return True
-    return low in SMALL_NUMBERS or low in _TENS or low in _SCALE_WORDS
+    return lower in SMALL_NUMBERS or lower in _TENS or lower in _SCALE_WORDS
+
+
+def _may_start_number(text: str, lower: str) -> bool:
+    """False when no written number starts at this word (see `_number_run`)."""
+    return lower in ("a", "an") or _is_number_text(text, lower)
 
 
 def _number_run(doc: Doc, i: int) -> tuple[int, int]:
@@ -742,12 +755,12 @@ def _build_phrase(doc: Doc, start: int, end: int) -> NumberPhrase | None:
 
 
 def _qualifier(doc: Doc, first: int) -> tuple[str | None, int]:
-    for q in _QUALIFIERS:
-        words = q.split()
+    lower = token_words(doc).lower
+    for q, words in _QUALIFIER_WORDS:
         k = first - len(words)
         if k < 0:
             continue
-        if [t.lower_ for t in doc[k:first]] == words:
+        if lower[k:first] == words:
             return q, k
     return None, first
 
