@@ -26,10 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from spacy.attrs import IDX, IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import article_id_of, doc_text, per_doc, token_words
+from extract.doctext import article_id_of, doc_text, per_doc, sentence_bounds, token_words
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -146,6 +145,8 @@ _SKIP_PRONOUNS = {
 
 _OPEN_DOUBLE = "“"
 _CLOSE_DOUBLE = "”"
+# The only characters that open, close or cut short a quotation.
+_QUOTE_MARKS = re.compile(r'[\n“”„«»"‘’]')
 _QUOTE_CHARS = '“”"„«»'
 _TRAILING = " \t\n,.;:!?\"“”‘’'—–-"
 # Punctuation that never starts or ends a claim's words (quote marks are handled apart).
@@ -172,16 +173,9 @@ class QuoteSpan:
     closed: bool  # False when the mark was never closed (the span runs to the paragraph end)
 
 
-@per_doc  # the entity rules and the claims number sentences alike
 def sentence_indexer(doc: Doc) -> list[int]:
     """Start offsets of the Doc's non-blank sentences, for `bisect` lookups of an index."""
-    idx, space = doc.to_array([IDX, IS_SPACE]).T.tolist()
-    starts = []
-    for sent in doc.sents:
-        first = next((i for i in range(sent.start, sent.end) if not space[i]), None)
-        if first is not None:
-            starts.append(idx[first])
-    return starts
+    return [start for start, _ in sentence_bounds(doc)]
 
 
 def _sentence_index(starts: Sequence[int], char: int) -> int:
@@ -208,8 +202,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             spans.append(QuoteSpan(open_at, at, open_at + 1, inner_end, closed))
         open_at = None
 
-    i = 0
-    while i < n:
+    for mark in _QUOTE_MARKS.finditer(text):
+        i = mark.start()
         c = text[i]
         if c == "\n" and open_at is not None:
             # A paragraph ended inside a quote.
@@ -246,7 +240,6 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     end -= 1
                 close(end, end, False)
                 open_at, open_char = i, c
-        i += 1
     if open_at is not None:
         end = n
         while end > open_at + 1 and text[end - 1].isspace():
@@ -1510,7 +1503,7 @@ def _headline_speakers(span, known, resolver, previous):
 def _continuations(doc: Doc, quotes: _Quotes, drafts: list[_Draft]) -> None:
     """A quote-only sentence right after a direct quote continues it: `"A," X said. "B."`."""
     text = doc_text(doc)
-    bounds = [(_sent_start(s), _sent_end(s)) for s in _nonblank_sents(doc)]
+    bounds = sentence_bounds(doc)
     claimed = [(d.start, d.end) for d in drafts]
     additions: list[_Draft] = []
     for q in quotes.spans:
@@ -1556,17 +1549,9 @@ def _continuations(doc: Doc, quotes: _Quotes, drafts: list[_Draft]) -> None:
     drafts.sort(key=lambda d: (d.start, d.anchor_token))
 
 
-def _nonblank_sents(doc: Doc) -> list[Span]:
-    return [s for s in doc.sents if any(not t.is_space for t in s)]
-
-
-def _sent_start(sent: Span) -> int:
-    return next(t.idx for t in sent if not t.is_space)
-
-
 def _records(doc: Doc, drafts: list[_Draft], anchor: date | None) -> list[Quote]:
-    starts = sentence_indexer(doc)
-    sents = _nonblank_sents(doc)
+    bounds = sentence_bounds(doc)
+    starts = [start for start, _ in bounds]
     records = []
     seen = set()
     for d in drafts:
@@ -1579,7 +1564,7 @@ def _records(doc: Doc, drafts: list[_Draft], anchor: date | None) -> list[Quote]
         hi = max(d.end, doc[a_last].idx + len(doc[a_last].text))
         s_first = _sentence_index(starts, lo)
         s_last = _sentence_index(starts, max(lo, hi - 1))
-        sentence_text = doc_text(doc)[starts[s_first] : _sent_end(sents[s_last])] if sents else ""
+        sentence_text = doc_text(doc)[starts[s_first] : bounds[s_last][1]] if bounds else ""
         attribution_span = _attribution_span(doc, d)
         claim_date, date_text = _claim_date(attribution_span, anchor)
         records.append(
@@ -1602,11 +1587,6 @@ def _records(doc: Doc, drafts: list[_Draft], anchor: date | None) -> list[Quote]
             )
         )
     return records
-
-
-def _sent_end(sent: Span) -> int:
-    words = [t for t in sent if not t.is_space]
-    return words[-1].idx + len(words[-1].text)
 
 
 def _attribution_span(doc: Doc, d: _Draft) -> Span:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "doc_text",
     "ents_within",
     "per_doc",
+    "sentence_bounds",
     "span_text",
     "token_words",
 ]
@@ -83,6 +84,21 @@ def token_words(doc: Doc) -> TokenWords:
         lower=[string_of[h] for h in lowers],
         lemma=[lemma_of[h] for h in lemmas],
     )
+
+
+@per_doc
+def sentence_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """(start, end) characters of each of the Doc's non-blank sentences, in order, without the
+    whitespace around it."""
+    starts, spaces = doc.to_array([IDX, IS_SPACE]).T.tolist()
+    texts = token_words(doc).text
+    bounds = []
+    for sent in doc.sents:
+        inside = [i for i in range(sent.start, sent.end) if not spaces[i]]
+        if inside:
+            last = inside[-1]
+            bounds.append((starts[inside[0]], starts[last] + len(texts[last])))
+    return tuple(bounds)
 
 
 def span_text(span: Span) -> str:

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.claims import find_claims
-from extract.doctext import doc_text
+from extract.doctext import doc_text, sentence_bounds
 from extract.entities import find_mentions
 from extract.records import EntityMention, EventMention, Quantity, Quote, Sentence
 
@@ -132,22 +132,16 @@ class ArticleTags:
 
 def doc_sentences(doc: Doc, article_id: str) -> list[Sentence]:
     """The Doc's sentences with surrounding whitespace trimmed; blank ones dropped."""
-    sentences = []
-    for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if not words:
-            continue
-        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        sentences.append(
-            Sentence(
-                article_id=article_id,
-                sentence_index=len(sentences),
-                start_char=start,
-                end_char=end,
-                text=doc_text(doc)[start:end],
-            )
+    return [
+        Sentence(
+            article_id=article_id,
+            sentence_index=index,
+            start_char=start,
+            end_char=end,
+            text=doc_text(doc)[start:end],
         )
-    return sentences
+        for index, (start, end) in enumerate(sentence_bounds(doc))
+    ]
 
 
 def tag_articles(

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Token
 
 from extract.doctext import article_id_of, doc_text, per_doc, token_words
@@ -1061,10 +1062,11 @@ def _one_is_a_count(doc: Doc, p: NumberPhrase) -> bool:
 def sentence_numbers(doc: Doc) -> list[int]:
     """For each token, the index of its sentence among the Doc's non-blank sentences (the
     numbering of `nlp.sentences`; a whitespace-only "sentence" takes its predecessor's)."""
+    spaces = doc.to_array(IS_SPACE).tolist()
     index = [0] * len(doc)
     n = -1
     for sent in doc.sents:
-        if any(not t.is_space for t in sent):
+        if not all(spaces[sent.start : sent.end]):
             n += 1
         for i in range(sent.start, sent.end):
             index[i] = max(n, 0)
