@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1144,6 +1145,16 @@ class _Frame:
     actor: str | None = None
     modality: str = "asserted"
 
+    @functools.cached_property
+    def scope(self) -> list[Token]:
+        """The clause's tokens, and the noun a participle or relative clause describes."""
+        head = self.head
+        toks = list(head.subtree)
+        if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            toks.append(head.head)
+            toks.extend(c for c in head.head.children if c.dep_ in ("nummod", "compound", "amod"))
+        return toks
+
 
 def find_events(
     doc: Doc,
@@ -1721,15 +1732,6 @@ def _has_class(tokens: Iterable[Token | None], words: set[str]) -> bool:
     return any(t is not None and _np_lemmas(t) & words for t in tokens)
 
 
-def _scope(frame: _Frame) -> list[Token]:
-    head = frame.head
-    toks = list(head.subtree)
-    if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN", "NUM"):
-        toks.append(head.head)
-        toks.extend(c for c in head.head.children if c.dep_ in ("nummod", "compound", "amod"))
-    return toks
-
-
 def _is_passive(tok: Token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
         tok.dep_ in ("acl", "relcl", "amod") and tok.tag_ == "VBN"
@@ -1806,7 +1808,7 @@ def _instrument_weapons(sent: Span) -> set[str]:
 def _type_frame(frame: _Frame, weapons: set[str]) -> None:
     """Choose the frame's event type and the trigger that carries it."""
     choices: list[tuple[int, int, str, Token]] = []
-    scope = _scope(frame)
+    scope = frame.scope
     scope_lemmas = {_lem(t) for t in scope if not t.ent_type_ or t.ent_type_ in ("",)}
     for trig in frame.triggers:
         typed = _type_trigger(trig, frame)
@@ -2309,7 +2311,7 @@ def _assign_numbers(frames: list[_Frame], phrases: Sequence[NumberPhrase]) -> No
     """Each figure goes to the innermost frame whose clause holds it."""
     if not frames:
         return
-    scopes = [(f, {t.i for t in _scope(f)}) for f in frames]
+    scopes = [(f, {t.i for t in f.scope}) for f in frames]
     for p in phrases:
         owners = [(len(s), f.head.i, f) for f, s in scopes if p.anchor in s]
         if owners:
@@ -2890,7 +2892,7 @@ def _location(
     """A place named in a prepositional phrase of the clause, else of the sentence, else of the
     sentence before it in the same paragraph."""
     taken = {p.strip() for n in (actor, target) if n for p in n.split(";")}
-    scope = {t.i for t in _scope(frame)}
+    scope = {t.i for t in frame.scope}
     sent = sents[frame.sent_index]
     found = _places(sent, taken, mention_at, prefer=scope)
     if found is None and frame.sent_index > 0:

@@ -1059,6 +1059,7 @@ def _one_is_a_count(doc: Doc, p: NumberPhrase) -> bool:
     return bool(others)
 
 
+@per_doc  # the events and the figures of an article number their sentences alike
 def sentence_numbers(doc: Doc) -> list[int]:
     """For each token, the index of its sentence among the Doc's non-blank sentences (the
     numbering of `nlp.sentences`; a whitespace-only "sentence" takes its predecessor's)."""
@@ -1068,6 +1069,5 @@ def sentence_numbers(doc: Doc) -> list[int]:
     for sent in doc.sents:
         if not all(spaces[sent.start : sent.end]):
             n += 1
-        for i in range(sent.start, sent.end):
-            index[i] = max(n, 0)
+        index[sent.start : sent.end] = [max(n, 0)] * len(sent)
     return index
