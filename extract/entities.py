@@ -168,7 +168,7 @@ class _Context:
         self.doc = doc
         self.gaz = gazetteer
         self.text = doc_text(doc)
-        self.words = [t.text for t in doc]
+        self.words = token_words(doc).text
         # Token attributes the candidate scans read for every token, without making Tokens.
         self.starts, self.pos, alpha, punct, space = doc.to_array(
             [IDX, POS, IS_ALPHA, IS_PUNCT, IS_SPACE]
@@ -382,9 +382,7 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             text = ctx.text[starts[i] : starts[j - 1] + len(words[j - 1])]
             if "\n" in text:
                 continue
-            country = ctx.gaz.country(text, codes=False)
-            org = None if country else ctx.gaz.organization(text)
-            capital = None if country or org else ctx.gaz.country_by_capital(text)
+            country, org, capital = ctx.gaz.name_match(text)
             if country or org or capital:
                 # Lower-case words only inside a name, never as the whole of it.
                 if not any(_capitalized_text(w) for w in words[i:j]):

@@ -132,6 +132,18 @@ class Gazetteer:
             hit = self._iso3.get(text)
         return hit
 
+    def name_match(self, text: str) -> tuple[Country | None, Organization | None, Country | None]:
+        """(country, organization, country of the capital) the name stands for: the first of
+        the three that matches, the others None (ISO codes are not names here)."""
+        key = lookup_key(text)
+        country = self._country_names.get(key)
+        if country is not None:
+            return country, None, None
+        org = self._orgs.get(key)
+        if org is not None:
+            return None, org, None
+        return None, None, self._capitals.get(key)
+
     def country_by_demonym(self, text: str) -> Country | None:
         """The country of a demonym ("North Korean", "Thai"; plural "Russians" too)."""
         key = lookup_key(text)
@@ -166,8 +178,8 @@ class Gazetteer:
     def may_end_title(self, word: str) -> bool:
         """False when no title ends with this word: a title's key ends with its last word's
         key, unless that word's key is blank or spaced ("." or "vice-" + line break)."""
-        key = lookup_key(word)
-        return key in self._title_heads or key.split() != [key]
+        key = lookup_key(word)  # whitespace in a key is single spaces (see lookup_key)
+        return key in self._title_heads or not key or " " in key
 
     def is_title_word(self, word: str) -> bool:
         """True when the word is a title or the last word of a multi-word title."""
