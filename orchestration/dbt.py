@@ -18,6 +18,9 @@ from orchestration.warehouse import Warehouse
 
 prepare_dbt_manifest_if_dev()
 
+# dbt's unit tests check the models' SQL on fixed rows, not the data: the test suite runs them
+# (tests/dbt/test_unit_tests.py), a refresh need not.
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 PREVIEW_ROWS = 5
 # The example query that summarizes a mart at a glance, shown in its metadata.
 MART_SUMMARIES = {
@@ -66,7 +69,7 @@ def dbt_models(
     # and the events of a failed build are still reported before its error.
     events, failure = [], None
     try:
-        events.extend(dbt.cli(["build"], context=context).stream())
+        events.extend(dbt.cli(BUILD_ARGS, context=context).stream())
     except Exception as error:
         failure = error
     yield from with_mart_metadata(context, events, warehouse, docs)
