@@ -11,10 +11,10 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from extract.records import Article
 
@@ -32,6 +32,7 @@ def mark_duplicates(
     articles: Sequence[Article],
     *,
     settled: int = 0,
+    minhashes: MutableMapping[str, bytes] | None = None,
     threshold: float = 0.8,
     shingle_words: int = 3,
 ) -> list[Article]:
@@ -41,33 +42,63 @@ def mark_duplicates(
     similarity of at least `threshold` with an earlier article's. The first `settled` articles
     keep their `duplicate_of`: an earlier call gave it to exactly these articles in this order,
     and nothing after them can change it, so they are only indexed for the articles after them.
+
+    `minhashes` (article id -> MinHash of its body, from an earlier call with the same
+    `shingle_words`) spares computing those again; the ones computed are added to it.
     """
+    minhashes = {} if minhashes is None else minhashes
     index = MinHashLSH(threshold=max(threshold - _LSH_MARGIN, 0.1), num_perm=_NUM_PERM)
     # Each shingle is kept as a 64-bit hash, sorted: a few KB per article instead of a set of
-    # strings ten times that size, which would make the index grow into gigabytes.
-    indexed: dict[str, tuple[int, np.ndarray]] = {}  # article_id -> (rank, shingle hashes)
+    # strings ten times that size, which would make the index grow into gigabytes. Only the
+    # articles a MinHash must be computed for, or whose candidates are checked, need them.
+    shingles_by_id: dict[str, np.ndarray] = {}
+    indexed: dict[str, tuple[int, Article]] = {}  # article_id -> (rank, article)
     first_by_hash: dict[str, str] = {}
     result = []
+
+    def shingles(article: Article) -> np.ndarray:
+        found = shingles_by_id.get(article.article_id)
+        if found is None:
+            found = _shingle_hashes(article.body, shingle_words)
+            shingles_by_id[article.article_id] = found
+        return found
+
+    def signature(article: Article) -> LeanMinHash | None:
+        """None for a body without words."""
+        values = minhashes.get(article.article_id)
+        if values is None:
+            article_shingles = shingles(article)
+            if not article_shingles.size:
+                return None
+            values = minhashes[article.article_id] = _minhash(article_shingles)
+        return LeanMinHash(seed=_SEED, hashvalues=_values(values), scheme=_SEEDED.scheme)
+
     for position, article in enumerate(articles):
-        shingles = _shingle_hashes(article.body, shingle_words)
         if position < settled:
             original = article.duplicate_of
-            signature = _signature(shingles) if original is None and shingles.size else None
+            article_signature = signature(article) if original is None else None
         else:
             original = first_by_hash.get(article.content_hash)
-            signature = None
-            if original is None and shingles.size:
-                signature = _signature(shingles)
-                original = _first_similar(index.query(signature), shingles, indexed, threshold)
-        if original is None and signature is not None:
-            index.insert(article.article_id, signature)
-            indexed[article.article_id] = (len(indexed), shingles)
+            article_signature = None
+            if original is None:
+                article_signature = signature(article)
+                if article_signature is not None:
+                    candidates = index.query(article_signature)
+                    if candidates:
+                        original = _first_similar(
+                            candidates, shingles(article), indexed, shingles, threshold
+                        )
+        if original is None and article_signature is not None:
+            index.insert(article.article_id, article_signature)
+            indexed[article.article_id] = (len(indexed), article)
+        else:
+            shingles_by_id.pop(article.article_id, None)  # never a candidate: not needed again
         first_by_hash.setdefault(article.content_hash, original or article.article_id)
         result.append(dataclasses.replace(article, duplicate_of=original))
     return result
 
 
-def _signature(shingles: np.ndarray) -> MinHash:
+def _minhash(shingles: np.ndarray) -> bytes:
     signature = MinHash(
         num_perm=_NUM_PERM,
         seed=_SEED,
@@ -77,21 +108,26 @@ def _signature(shingles: np.ndarray) -> MinHash:
     )
     # MinHash expects 32-bit hashes of its items; the high half of each shingle's.
     signature.update_batch(shingles >> np.uint64(32))
-    return signature
+    return signature.hashvalues.tobytes()
+
+
+def _values(minhash: bytes) -> np.ndarray:
+    return np.frombuffer(minhash, dtype=_SEEDED.hashvalues.dtype)
 
 
 def _first_similar(
     candidates: list[str],
-    shingles: np.ndarray,
-    indexed: dict[str, tuple[int, np.ndarray]],
+    article_shingles: np.ndarray,
+    indexed: dict[str, tuple[int, Article]],
+    shingles: Callable[[Article], np.ndarray],
     threshold: float,
 ) -> str | None:
     """The earliest indexed article whose shingles really are that similar (LSH may guess)."""
     similar = []
     for candidate in candidates:
-        other = indexed[candidate][1]
-        shared = np.intersect1d(shingles, other, assume_unique=True).size
-        if shared >= threshold * (shingles.size + other.size - shared):
+        other = shingles(indexed[candidate][1])
+        shared = np.intersect1d(article_shingles, other, assume_unique=True).size
+        if shared >= threshold * (article_shingles.size + other.size - shared):
             similar.append(candidate)
     return min(similar, key=lambda candidate: indexed[candidate][0]) if similar else None
 

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import formats
@@ -39,6 +39,8 @@ class Ingested:
     documents: list[Document]
     articles: list[Article]
     reused: int = 0  # files not read again: unchanged since the scan that made their records
+    # article id -> the MinHash of its body (see `mark_duplicates`), for the next scan to reuse
+    minhashes: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ScannedFile:
 
     document: Document
     articles: tuple[Article, ...]
+    minhashes: Mapping[str, bytes] = field(default_factory=dict)  # of its articles, by id
 
 
 def ingest_inbox(
@@ -65,7 +68,8 @@ def ingest_inbox(
     `progress(files done, files in all)` is called after each file.
 
     `earlier` holds the records an earlier scan by the same code made, by relative path: an
-    ingested file whose size and modification time are still those is not read again.
+    ingested file whose size and modification time are still those is not read again, nor are
+    the MinHashes of its stories computed again.
     With `readers` > 1, that many forked processes read the other files.
     """
     root = Path(inbox)
@@ -75,6 +79,7 @@ def ingest_inbox(
     documents: list[Document] = []
     articles: list[Article] = []
     reused: set[str] = set()
+    minhashes: dict[str, bytes] = {}
     read_with_stories: list[str] = []
     entries = [
         (relative, path, _unchanged(path, earlier.get(relative), max_bytes))
@@ -90,6 +95,7 @@ def ingest_inbox(
             else:
                 document, found = unchanged.document, unchanged.articles
                 reused.add(relative)
+                minhashes.update(unchanged.minhashes)
             documents.append(document)
             articles.extend(found)
             if progress is not None:
@@ -105,7 +111,8 @@ def ingest_inbox(
     settled = sum(
         1 for article in articles if first_change is None or article.source_file < first_change
     )
-    return Ingested(documents, mark_duplicates(articles, settled=settled), len(reused))
+    marked = mark_duplicates(articles, settled=settled, minhashes=minhashes)
+    return Ingested(documents, marked, len(reused), minhashes)
 
 
 def _read_files(

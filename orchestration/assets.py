@@ -109,7 +109,7 @@ def scan_inbox(
     scanned = inbox.scan(
         progress=Progress(log, "files read"), earlier=warehouse.scanned_files(reader)
     )
-    warehouse.replace_inbox(scanned.documents, scanned.articles, reader)
+    warehouse.replace_inbox(scanned.documents, scanned.articles, reader, scanned.minhashes)
     return InboxScan(
         documents=len(scanned.documents),
         unchanged=scanned.reused,

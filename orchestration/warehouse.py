@@ -16,7 +16,7 @@ import tempfile
 import time
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +52,10 @@ NLP_TABLES: dict[str, type] = {
 }
 # Which version of the reading code made raw.documents and raw.articles.
 READER_TABLE_DDL = "create table if not exists raw.reader (reader_version varchar not null)"
+# The MinHash of each article's body, which the next scan reuses for unchanged files.
+MINHASHES_TABLE_DDL = (
+    "create table if not exists raw.minhashes (article_id varchar not null, minhash blob not null)"
+)
 TAGGED_TABLE_DDL = (
     "create table if not exists nlp.tagged_articles ("
     "article_id varchar primary key, tagger_version varchar not null, tagged_at timestamp not null)"
@@ -168,12 +172,18 @@ class Warehouse(dg.ConfigurableResource):
             for table, record_type in {**RAW_TABLES, **NLP_TABLES}.items():
                 conn.execute(table_ddl(table, record_type))
             conn.execute(READER_TABLE_DDL)
+            conn.execute(MINHASHES_TABLE_DDL)
             conn.execute(TAGGED_TABLE_DDL)
 
     def replace_inbox(
-        self, documents: Sequence[Document], articles: Sequence[Article], reader_version: str
+        self,
+        documents: Sequence[Document],
+        articles: Sequence[Article],
+        reader_version: str,
+        minhashes: Mapping[str, bytes] | None = None,
     ) -> None:
-        """Make raw.documents and raw.articles exactly this scan of the inbox, atomically."""
+        """Make raw.documents and raw.articles exactly this scan of the inbox, atomically, with
+        the MinHashes of its articles (article id -> MinHash) for the next scan."""
         self.ensure_tables()
         with self.transaction() as conn:
             for table, records, record_type in (
@@ -184,6 +194,12 @@ class Warehouse(dg.ConfigurableResource):
                 insert_records(conn, table, records, record_type)
             conn.execute("delete from raw.reader")
             conn.execute("insert into raw.reader values (?)", [reader_version])
+            conn.execute("delete from raw.minhashes")
+            if minhashes:
+                frame = pd.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
+                    {"article_id": list(minhashes), "minhash": list(minhashes.values())}
+                )
+                conn.execute("insert into raw.minhashes select article_id, minhash from frame")
 
     def scanned_files(self, reader_version: str) -> dict[str, ScannedFile]:
         """The records of every ingested file by relative path, if this reader made them."""
@@ -199,15 +215,19 @@ class Warehouse(dg.ConfigurableResource):
             articles = _records(
                 conn, "select * from raw.articles order by source_file, story_index", Article
             )
+            minhashes = dict(
+                conn.execute("select article_id, minhash from raw.minhashes").fetchall()
+            )
         stories: dict[str, list[Article]] = {}
         for article in articles:
             stories.setdefault(article.source_file, []).append(article)
-        return {
-            document.source_file: ScannedFile(
-                document, tuple(stories.get(document.source_file, ()))
-            )
-            for document in documents
-        }
+        scanned = {}
+        for document in documents:
+            found = tuple(stories.get(document.source_file, ()))
+            ids = [a.article_id for a in found]
+            known = {i: minhashes[i] for i in ids if i in minhashes}
+            scanned[document.source_file] = ScannedFile(document, found, known)
+        return scanned
 
     def forget_stale_tags(self, tagger_version: str) -> int:
         """Drop tags of articles gone from raw.articles, now duplicates, or tagged by other code."""

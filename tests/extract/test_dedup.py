@@ -114,3 +114,16 @@ def test_a_settled_prefix_gives_what_marking_everything_gives() -> None:
     for settled in range(len(items) + 1):
         earlier = mark_duplicates(items[:settled])
         assert mark_duplicates([*earlier, *items[settled:]], settled=settled) == everything
+
+
+def test_minhashes_computed_are_kept_and_those_given_are_used() -> None:
+    edited = WIRE.replace("on Monday", "on Monday morning")
+    items = [article("a", WIRE), article("b", OTHER), article("c", edited), article("d", "")]
+    minhashes: dict[str, bytes] = {}
+    everything = mark_duplicates(items, minhashes=minhashes)
+    assert [a.duplicate_of for a in everything] == [None, None, "a", None]
+    assert sorted(minhashes) == ["a", "b", "c"]  # a body without words has none
+    assert mark_duplicates(items, minhashes=dict(minhashes)) == everything
+    # Given c the MinHash of b, the index never offers a as a candidate for c.
+    misled = mark_duplicates(items, minhashes={**minhashes, "c": minhashes["b"]})
+    assert [a.duplicate_of for a in misled] == [None, None, None, None]

@@ -87,12 +87,38 @@ def test_changed_file_gives_new_article_ids_but_the_same_document_id(tmp_path: P
 
 
 def earlier_scan(result: Ingested) -> dict[str, ScannedFile]:
-    return {
-        document.source_file: ScannedFile(
-            document, tuple(a for a in result.articles if a.source_file == document.source_file)
-        )
-        for document in result.documents
-    }
+    scanned = {}
+    for document in result.documents:
+        stories = tuple(a for a in result.articles if a.source_file == document.source_file)
+        minhashes = {a.article_id: result.minhashes[a.article_id] for a in stories}
+        scanned[document.source_file] = ScannedFile(document, stories, minhashes)
+    return scanned
+
+
+def test_a_scan_keeps_the_minhash_of_each_story_and_reuses_those_of_unchanged_files(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "a.txt", STORY)
+    write(tmp_path, "b.txt", STORY.replace("Monday", "Friday"))
+    write(tmp_path, "c.txt", "An unrelated note about the weather on the coast this weekend.")
+    first = ingest_inbox(tmp_path)
+    assert sorted(first.minhashes) == sorted(a.article_id for a in first.articles)
+    [a_story, b_story, c_story] = first.articles
+    assert b_story.duplicate_of == a_story.article_id
+    earlier = earlier_scan(first)
+    # b's stored MinHash now is c's: a scan that reuses it no longer finds b a copy of a.
+    stored = first.minhashes[c_story.article_id]
+    earlier["b.txt"] = ScannedFile(
+        earlier["b.txt"].document, (b_story,), {b_story.article_id: stored}
+    )
+    write(tmp_path, "0.txt", "A second note, on the harbour, with nothing in common.")
+
+    again = ingest_inbox(tmp_path, earlier=earlier)
+
+    assert again.reused == 3
+    assert [a.duplicate_of for a in again.articles if a.source_file == "b.txt"] == [None]
+    assert again.minhashes[b_story.article_id] == stored
+    assert len(again.minhashes) == 4
 
 
 def test_a_file_with_its_earlier_size_and_time_is_not_read_again(tmp_path: Path) -> None:
