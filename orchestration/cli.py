@@ -156,7 +156,9 @@ def _shareable(instance: dg.DagsterInstance) -> Iterator[dg.DagsterInstance]:
 
 def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[str, str]:
     """One tag_batch run per batch without tags, `settings.tag_workers` at a time in worker
-    processes; returns the error of each failed run by its step name."""
+    processes; returns the error of each failed run by its step name. A single batch is left
+    to the load run, which tags what no tag_batch run has: nothing would run beside it, and a
+    worker process would first have to import everything and load the model again."""
     from orchestration.tag_files import TagFiles
 
     batches = {
@@ -164,7 +166,10 @@ def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[st
         for key, batch in TagFiles(path=str(settings.tagging_folder)).batches().items()
         if not batch.tagged
     }
-    if not batches:
+    if len(batches) < 2:
+        if batches:
+            print(f"tagging {sum(batches.values())} articles in the load run (one batch)",
+                  flush=True)
         return {}
     total, workers = sum(batches.values()), min(settings.tag_workers, len(batches))
     print(f"tagging {total} articles: {len(batches)} tag_batch runs, {workers} at a time",
