@@ -1,13 +1,34 @@
-"""dbt commands that make files (parse, docs) run with the dbt executable alone."""
+"""dbt commands that make files (parse, docs) run with the dbt executable alone; the dbt
+resource of the build skips what newsledger does not use."""
 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from orchestration.project import DBT_PROJECT, DbtCommandError, prepare_dbt_manifest, run_dbt
+from orchestration.project import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT,
+    DbtCommandError,
+    dbt_resource,
+    prepare_dbt_manifest,
+    run_dbt,
+)
+
+
+def test_the_dbt_resource_knows_the_version_the_dbt_executable_reports() -> None:
+    reported = subprocess.run(
+        [DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported)
+    assert core is not None, reported
+    resource = dbt_resource()
+    assert str(resource._cli_version) == core.group(1)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
 
 
 def test_a_parse_writes_the_manifest_into_the_target_path(tmp_path: Path) -> None:
