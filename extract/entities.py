@@ -96,6 +96,7 @@ _CREDIT_SENTENCE = re.compile(
 )
 _INLINE_CREDIT = re.compile(r"\b(?:Photo|Photographer|Photos|Credit|Image|Source)\s*:\s*[^\n]*")
 _DATELINE_CREDIT = re.compile(r"\((?P<agency>[A-Z][A-Za-z]{1,11})\)\s*(?:—|--|–|-)")
+_WHITESPACE = re.compile(r"\s")
 _KOREAN_GIVEN = re.compile(r"^([A-Z][a-z]{1,5})-([a-z]{1,5})$")
 
 
@@ -376,10 +377,16 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
             i += 1
             continue
         best = None
+        # A run past the first space is a name only if its first word can start one.
+        first_word_end = _next_space(ctx.text, starts[i])
+        spaced_runs_match = ctx.gaz.may_start_name(ctx.text[starts[i] : first_word_end])
         for j in range(min(len(words), i + 9), i, -1):
             if ctx.blank[j - 1]:
                 continue
-            text = ctx.text[starts[i] : starts[j - 1] + len(words[j - 1])]
+            end = starts[j - 1] + len(words[j - 1])
+            if end > first_word_end and not spaced_runs_match:
+                continue
+            text = ctx.text[starts[i] : end]
             if "\n" in text:
                 continue
             country, org, capital = ctx.gaz.name_match(text)
@@ -408,6 +415,12 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
         else:
             i += 1
     return out
+
+
+def _next_space(text: str, start: int) -> int:
+    """Where the first whitespace at or after `start` is (the text's length if none)."""
+    space = _WHITESPACE.search(text, start)
+    return space.start() if space else len(text)
 
 
 def _merge(ctx: _Context, ner: list[_Cand], title: list[_Cand], gaz: list[_Cand]) -> list[_Cand]:

@@ -85,6 +85,7 @@ class Gazetteer:
     _orgs: dict[str, Organization] = field(init=False, repr=False, compare=False)
     _titles: dict[str, Title] = field(init=False, repr=False, compare=False)
     _title_heads: frozenset[str] = field(init=False, repr=False, compare=False)
+    _name_heads: frozenset[str] = field(init=False, repr=False, compare=False)
     _max_title_words: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +113,8 @@ class Gazetteer:
             if org.acronym:
                 orgs.setdefault(lookup_key(org.acronym), org)
         titles = {lookup_key(t.title): t for t in self.titles}
+        heads = {key.split(" ")[0] for key in (*names, *capitals, *orgs)}
+        object.__setattr__(self, "_name_heads", frozenset(heads))
         object.__setattr__(self, "_country_names", names)
         object.__setattr__(self, "_demonyms", demonyms)
         object.__setattr__(self, "_capitals", capitals)
@@ -143,6 +146,12 @@ class Gazetteer:
         if org is not None:
             return None, org, None
         return None, None, self._capitals.get(key)
+
+    def may_start_name(self, word: str) -> bool:
+        """False when no country, capital or organization name starts with this word (one
+        word, as it stands before the first space of a longer name)."""
+        key = lookup_key(word)
+        return key in self._name_heads or not key or " " in key or key == "the"
 
     def country_by_demonym(self, text: str) -> Country | None:
         """The country of a demonym ("North Korean", "Thai"; plural "Russians" too)."""

@@ -43,6 +43,18 @@ def test_organization_by_name_alias_and_acronym(gazetteer: Gazetteer) -> None:
     assert gazetteer.organization("Pentagram") is None
 
 
+def test_names_start_only_with_the_first_words_of_countries_capitals_and_organizations(
+    gazetteer: Gazetteer,
+) -> None:
+    assert gazetteer.may_start_name("North")  # North Korea, North Atlantic Treaty Organization
+    assert gazetteer.may_start_name("U.S.")  # "us"
+    assert gazetteer.may_start_name("Korean")  # Korean Central News Agency
+    assert not gazetteer.may_start_name("Korea")
+    assert not gazetteer.may_start_name("Zelenskyy")
+    assert gazetteer.may_start_name("the")  # "the" is dropped from the front of a name
+    assert gazetteer.may_start_name(".")  # no word of its own
+
+
 def test_a_full_name_wins_over_another_organizations_acronym() -> None:
     gaz = Gazetteer(
         organizations=[
