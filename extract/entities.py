@@ -215,14 +215,18 @@ class _Context:
 def _skip_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges that name no actor: bylines, photo credits, credit lines, datelines."""
     ranges = []
+    # A line holds a match only where the whole text does: most texts need no line searched.
+    inline_credits = _INLINE_CREDIT.search(text) is not None
+    credit_sentences = _CREDIT_SENTENCE.search(text) is not None
     for line in re.finditer(r"[^\n]+", text):
         s, e = line.start(), line.end()
         if _CREDIT_LINE.match(line.group(0)):
             ranges.append((s, e))
             continue
-        for m in _INLINE_CREDIT.finditer(line.group(0)):
-            ranges.append((s + m.start(), e))
-        if _CREDIT_SENTENCE.search(line.group(0)):
+        if inline_credits:
+            for m in _INLINE_CREDIT.finditer(line.group(0)):
+                ranges.append((s + m.start(), e))
+        if credit_sentences and _CREDIT_SENTENCE.search(line.group(0)):
             for m in re.finditer(r"[^.!?]*(?:[.!?]|$)", line.group(0)):
                 if m.group(0) and _CREDIT_SENTENCE.search(m.group(0)):
                     ranges.append((s + m.start(), s + m.end()))

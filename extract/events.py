@@ -3097,7 +3097,7 @@ def _date_text(frame: _Frame) -> str | None:
     doc = prim.doc
     head = frame.head
     sub = list(head.subtree)
-    own = {t.i for t in prim.subtree}
+    own: set[int] | None = None  # the trigger's own phrase, made when first asked
     candidates = []
     # verbs whose time is this event's: its own clause, and a verb it completes ("voted last
     # week to ratify", "began striking in November")
@@ -3110,8 +3110,12 @@ def _date_text(frame: _Frame) -> str | None:
         if d.text.lower().startswith("since "):
             continue  # "the deadliest since 1985": a comparison, not when it happened
         owner = _owning_verb(doc[d.root])
-        if owner is None or owner.i in clause or (prim.pos_ != "VERB" and d.root in own):
+        if owner is None or owner.i in clause:
             candidates.append(d)
+        elif prim.pos_ != "VERB":
+            own = own if own is not None else {t.i for t in prim.subtree}
+            if d.root in own:
+                candidates.append(d)
     if not candidates and head.dep_ in ("xcomp", "conj"):
         for d in date_expressions(doc[head.head.left_edge.i : head.head.right_edge.i + 1]):
             owner = _owning_verb(doc[d.root])
