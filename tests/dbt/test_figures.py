@@ -7,9 +7,6 @@ the number at 3,000, over 10,000, 11,000 and 10,000 to 12,000.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,14 +15,11 @@ import pytest
 
 from extract.nlp import ArticleTags, ArticleText
 from extract.records import Article, Document, EntityMention, Quantity, Quote, Sentence
-from orchestration.settings import BUILD_DATABASE_NAME, DBT_PROJECT_DIR
+from orchestration.settings import BUILD_DATABASE_NAME
 from orchestration.tag_files import TagFiles
 from orchestration.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
-
-DBT = Path(sys.executable).with_name("dbt")
-
 
 @dataclass
 class Story:
@@ -244,7 +238,7 @@ STORIES = [
 
 
 @pytest.fixture(scope="module")
-def warehouse_file(tmp_path_factory) -> Path:
+def warehouse_file(tmp_path_factory, run_dbt) -> Path:
     root = tmp_path_factory.mktemp("figures")
     path = root / BUILD_DATABASE_NAME
     warehouse = Warehouse(path=str(path), published_path=str(root / "warehouse.duckdb"))
@@ -262,28 +256,8 @@ def warehouse_file(tmp_path_factory) -> Path:
     ])
     tag_files.write_tags("figures", [story.tags() for story in STORIES])
     warehouse.load_tags(tag_files.batches().values())
-    result = subprocess.run(
-        # cautious: leave out tests that also need marts outside the selection (actors, ...)
-        [
-            str(DBT),
-            "build",
-            "--select",
-            "+figures",
-            "--indirect-selection",
-            "cautious",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "NEWSLEDGER_BUILD_DATABASE": str(path)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    # cautious: leave out tests that also need marts outside the selection (actors, ...)
+    result = run_dbt(path, "build", "--select", "+figures", "--indirect-selection", "cautious")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return path
 

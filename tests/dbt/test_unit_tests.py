@@ -6,55 +6,33 @@ warehouse, whose models dbt builds with no rows first so that their columns are 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from orchestration.dbt import BUILD_ARGS
-from orchestration.settings import BUILD_DATABASE_NAME, DBT_PROJECT_DIR
+from orchestration.settings import BUILD_DATABASE_NAME
 from orchestration.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
 
-DBT = Path(sys.executable).with_name("dbt")
 
-
-def dbt(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(DBT),
-            *args,
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "NEWSLEDGER_BUILD_DATABASE": str(root / BUILD_DATABASE_NAME)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def test_the_dbt_unit_tests_pass_and_a_refresh_leaves_them_out(tmp_path) -> None:
+def test_the_dbt_unit_tests_pass_and_a_refresh_leaves_them_out(tmp_path, run_dbt) -> None:
+    build_database = tmp_path / BUILD_DATABASE_NAME
     Warehouse(
-        path=str(tmp_path / BUILD_DATABASE_NAME), published_path=str(tmp_path / "published.duckdb")
+        path=str(build_database), published_path=str(tmp_path / "published.duckdb")
     ).ensure_tables()
-    built = dbt(tmp_path, "build", "--empty", "--exclude-resource-type", "test", "unit_test")
+    built = run_dbt(
+        build_database, "build", "--empty", "--exclude-resource-type", "test", "unit_test"
+    )
     assert built.returncode == 0, built.stdout[-4000:]
 
-    unit_tests = dbt(tmp_path, "test", "--select", "test_type:unit")
+    unit_tests = run_dbt(build_database, "test", "--select", "test_type:unit")
 
     assert unit_tests.returncode == 0, unit_tests.stdout[-4000:]
     assert "PASS=7 " in unit_tests.stdout, unit_tests.stdout[-2000:]
+
     def names(*args: str) -> set[str]:
-        return set(dbt(tmp_path, "ls", *args, "--output", "name", "--quiet").stdout.split())
+        listed = run_dbt(build_database, "ls", *args, "--output", "name", "--quiet")
+        return set(listed.stdout.split())
 
     unit_test_names = names("--resource-type", "unit_test")
     assert len(unit_test_names) == 7
