@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, MutableMapping, Sequence
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -31,7 +31,8 @@ _SEEDED = MinHash(num_perm=_NUM_PERM, seed=_SEED)
 def mark_duplicates(
     articles: Sequence[Article],
     *,
-    settled: int = 0,
+    judged: Collection[str] = frozenset(),
+    gone: Iterable[Article] = (),
     minhashes: MutableMapping[str, bytes] | None = None,
     threshold: float = 0.8,
     shingle_words: int = 3,
@@ -39,15 +40,22 @@ def mark_duplicates(
     """Return `articles` in order, each later copy's `duplicate_of` set to the first copy's id.
 
     A copy is an article with the same content hash, or whose word shingles have a Jaccard
-    similarity of at least `threshold` with an earlier article's. The first `settled` articles
-    keep their `duplicate_of`: an earlier call gave it to exactly these articles in this order,
-    and nothing after them can change it, so they are only indexed for the articles after them.
+    similarity of at least `threshold` with an earlier article's.
+
+    `judged` names the articles whose `duplicate_of` an earlier call gave, over these articles
+    in this order but for what changed since: the articles not in `judged` (new or edited) and
+    those of `gone` (the earlier call's articles that are no longer there, or were edited). An
+    article's verdict depends only on the earlier articles it may match: the same content hash,
+    or an LSH candidate. So a judged article is judged again only when it may match a change,
+    and one whose verdict then changes is a change for the articles after it.
 
     `minhashes` (article id -> MinHash of its body, from an earlier call with the same
     `shingle_words`) spares computing those again; the ones computed are added to it.
     """
     minhashes = {} if minhashes is None else minhashes
-    index = MinHashLSH(threshold=max(threshold - _LSH_MARGIN, 0.1), num_perm=_NUM_PERM)
+    lsh_threshold = max(threshold - _LSH_MARGIN, 0.1)
+    index = MinHashLSH(threshold=lsh_threshold, num_perm=_NUM_PERM)
+    changes = _Changes(MinHashLSH(threshold=lsh_threshold, num_perm=_NUM_PERM))
     # Each shingle is kept as a 64-bit hash, sorted: a few KB per article instead of a set of
     # strings ten times that size, which would make the index grow into gigabytes. Only the
     # articles a MinHash must be computed for, or whose candidates are checked, need them.
@@ -71,15 +79,19 @@ def mark_duplicates(
             if not article_shingles.size:
                 return None
             values = minhashes[article.article_id] = _minhash(article_shingles)
-        return LeanMinHash(seed=_SEED, hashvalues=_values(values), scheme=_SEEDED.scheme)
+        return _lean(values)
 
-    for position, article in enumerate(articles):
-        if position < settled:
+    for article in gone:
+        gone_shingles = _shingle_hashes(article.body, shingle_words)
+        changes.add(article, _lean(_minhash(gone_shingles)) if gone_shingles.size else None)
+    for article in articles:
+        article_signature = None
+        if article.article_id in judged and not changes.may_match(article, signature):
             original = article.duplicate_of
-            article_signature = signature(article) if original is None else None
+            if original is None:
+                article_signature = signature(article)
         else:
             original = first_by_hash.get(article.content_hash)
-            article_signature = None
             if original is None:
                 article_signature = signature(article)
                 if article_signature is not None:
@@ -88,6 +100,8 @@ def mark_duplicates(
                         original = _first_similar(
                             candidates, shingles(article), indexed, shingles, threshold
                         )
+            if article.article_id not in judged or original != article.duplicate_of:
+                changes.add(article, signature(article))
         if original is None and article_signature is not None:
             index.insert(article.article_id, article_signature)
             indexed[article.article_id] = (len(indexed), article)
@@ -96,6 +110,37 @@ def mark_duplicates(
         first_by_hash.setdefault(article.content_hash, original or article.article_id)
         result.append(dataclasses.replace(article, duplicate_of=original))
     return result
+
+
+class _Changes:
+    """The articles added, edited, gone or judged anew so far: what a judged article may match."""
+
+    def __init__(self, index: MinHashLSH) -> None:
+        self._index = index
+        self._content_hashes: set[str] = set()
+        self._signed = 0  # an edited article is here twice, as it was and as it is
+
+    def add(self, article: Article, signature: LeanMinHash | None) -> None:
+        self._content_hashes.add(article.content_hash)
+        if signature is not None:
+            self._index.insert(self._signed, signature)
+            self._signed += 1
+
+    def may_match(
+        self, article: Article, signature: Callable[[Article], LeanMinHash | None]
+    ) -> bool:
+        if not self._content_hashes:
+            return False
+        if article.content_hash in self._content_hashes:
+            return True
+        if not self._signed:
+            return False
+        article_signature = signature(article)
+        return article_signature is not None and bool(self._index.query(article_signature))
+
+
+def _lean(minhash: bytes) -> LeanMinHash:
+    return LeanMinHash(seed=_SEED, hashvalues=_values(minhash), scheme=_SEEDED.scheme)
 
 
 def _minhash(shingles: np.ndarray) -> bytes:

@@ -80,7 +80,6 @@ def ingest_inbox(
     articles: list[Article] = []
     reused: set[str] = set()
     minhashes: dict[str, bytes] = {}
-    read_with_stories: list[str] = []
     entries = [
         (relative, path, _unchanged(path, earlier.get(relative), max_bytes))
         for relative, path in _inbox_entries(root)
@@ -90,8 +89,6 @@ def ingest_inbox(
         for relative, _, unchanged in entries:
             if unchanged is None:
                 document, found = next(read)
-                if found:
-                    read_with_stories.append(relative)
             else:
                 document, found = unchanged.document, unchanged.articles
                 reused.add(relative)
@@ -100,18 +97,13 @@ def ingest_inbox(
             articles.extend(found)
             if progress is not None:
                 progress(len(documents), len(entries))
-    # The stories before the first file that is new, changed or gone keep the verdicts the
-    # earlier scan gave them: nothing before them changed.
+    # A story of a file not read again keeps the verdict the earlier scan gave it unless it may
+    # match a story that is new, edited or gone.
+    judged = {article.article_id for path in reused for article in earlier[path].articles}
     gone = [
-        path
-        for path, file in earlier.items()
-        if file.document.status == "ingested" and path not in reused
+        article for path, file in earlier.items() if path not in reused for article in file.articles
     ]
-    first_change = min([*read_with_stories, *gone], default=None)
-    settled = sum(
-        1 for article in articles if first_change is None or article.source_file < first_change
-    )
-    marked = mark_duplicates(articles, settled=settled, minhashes=minhashes)
+    marked = mark_duplicates(articles, judged=judged, gone=gone, minhashes=minhashes)
     return Ingested(documents, marked, len(reused), minhashes)
 
 

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -69,12 +70,21 @@ def dbt_models(
     # and the events of a failed build are still reported before its error.
     events, failure = [], None
     try:
-        events.extend(dbt.cli(BUILD_ARGS, context=context).stream())
+        invocation = dbt.cli(BUILD_ARGS, context=context, target_path=dbt_target_path(warehouse))
+        events.extend(invocation.stream())
     except Exception as error:
         failure = error
     yield from with_mart_metadata(context, events, warehouse, docs)
     if failure is not None:
         raise failure
+
+
+def dbt_target_path(warehouse: Warehouse) -> Path:
+    """One folder for the artifacts and log of every build of this warehouse, beside its build
+    database. dbt keeps its parse of the project there, which the next build reuses while the
+    project and the profile's settings are unchanged; one folder per build would parse it whole
+    each time and pile up."""
+    return Path(warehouse.path).absolute().parent / "dbt_target"
 
 
 def with_mart_metadata(

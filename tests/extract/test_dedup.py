@@ -97,23 +97,52 @@ def test_order_and_other_fields_are_kept() -> None:
     assert [dataclasses.replace(a, duplicate_of=None) for a in marked] == items
 
 
-def test_settled_articles_keep_their_verdicts_and_index_their_originals() -> None:
-    edited = WIRE.replace("on Monday", "on Monday morning")
+def test_judged_articles_keep_their_verdicts_unless_they_may_match_a_change() -> None:
     earlier = mark_duplicates([article("a", WIRE), article("b", OTHER), article("c", WIRE)])
-    # A verdict is not judged again, even one the bodies alone would not give.
-    settled = [*earlier[:2], dataclasses.replace(earlier[2], duplicate_of="b")]
-    marked = mark_duplicates([*settled, article("d", edited), article("e", WIRE)], settled=3)
-    assert [a.duplicate_of for a in marked] == [None, None, "b", "a", "a"]
+    # A verdict is not judged again, even one the bodies alone would not give ...
+    kept = [*earlier[:2], dataclasses.replace(earlier[2], duplicate_of="b")]
+    unrelated = article("a0", "Quarterly grain exports rose by a tenth, the ministry said.")
+    marked = mark_duplicates([unrelated, *kept], judged={"a", "b", "c"})
+    assert [a.duplicate_of for a in marked] == [None, None, None, "b"]
+    # ... unless an article it may match is new before it: then it is judged by its body.
+    edited = article("a0", WIRE.replace("on Monday", "on Monday morning"))
+    marked = mark_duplicates([edited, *kept], judged={"a", "b", "c"})
+    assert [a.duplicate_of for a in marked] == [None, "a0", None, "a0"]
 
 
-def test_a_settled_prefix_gives_what_marking_everything_gives() -> None:
+def _rescan_verdicts(before: list[Article], after: list[Article]) -> list[str | None]:
+    """The verdicts on `after` marked from those on `before`, as a rescan does."""
+    earlier = {a.article_id: a for a in mark_duplicates(before)}
+    judged = {
+        a.article_id
+        for a in after
+        if a.article_id in earlier and earlier[a.article_id].content_hash == a.content_hash
+    }
+    gone = [a for a in earlier.values() if a.article_id not in judged]
+    carried = [earlier[a.article_id] if a.article_id in judged else a for a in after]
+    return [a.duplicate_of for a in mark_duplicates(carried, judged=judged, gone=gone)]
+
+
+def test_marking_only_what_changed_gives_what_marking_everything_gives() -> None:
     edited = WIRE.replace("on Monday", "on Monday morning")
-    bodies = [WIRE, OTHER, edited, "Yes.", OTHER, "Yes.", edited + " More to follow."]
-    items = [article(name, body) for name, body in zip("abcdefg", bodies, strict=True)]
-    everything = mark_duplicates(items)
-    for settled in range(len(items) + 1):
-        earlier = mark_duplicates(items[:settled])
-        assert mark_duplicates([*earlier, *items[settled:]], settled=settled) == everything
+    bodies = [WIRE, OTHER, edited, "Yes.", OTHER, "Yes.", edited + " More to follow.", ""]
+    items = [article(name, body) for name, body in zip("bdfhjlnp", bodies, strict=True)]
+    retold = WIRE.replace("for a week", "for seven days")  # near the first three, equal to none
+    variants = [OTHER, WIRE, edited, retold, "Yes.", "No."]
+    changes = []  # (what changed, before, after)
+    for position in range(len(items) + 1):
+        for body in variants:
+            added = article(chr(ord("a") + 2 * position), body)  # sorts in at `position`
+            with_added = [*items[:position], added, *items[position:]]
+            changes.append((f"{body[:9]!r} added at {position}", items, with_added))
+            changes.append((f"{body[:9]!r} gone from {position}", with_added, items))
+            if position < len(items):
+                with_edit = [*items]
+                with_edit[position] = article(items[position].article_id, body)
+                changes.append((f"{position} edited to {body[:9]!r}", items, with_edit))
+    for change, before, after in changes:
+        whole = [a.duplicate_of for a in mark_duplicates(after)]
+        assert _rescan_verdicts(before, after) == whole, change
 
 
 def test_minhashes_computed_are_kept_and_those_given_are_used() -> None:

@@ -100,18 +100,20 @@ def test_a_scan_keeps_the_minhash_of_each_story_and_reuses_those_of_unchanged_fi
 ) -> None:
     write(tmp_path, "a.txt", STORY)
     write(tmp_path, "b.txt", STORY.replace("Monday", "Friday"))
-    write(tmp_path, "c.txt", "An unrelated note about the weather on the coast this weekend.")
+    weather = "An unrelated note about the weather on the coast this weekend."
+    write(tmp_path, "c.txt", weather)
     first = ingest_inbox(tmp_path)
     assert sorted(first.minhashes) == sorted(a.article_id for a in first.articles)
     [a_story, b_story, c_story] = first.articles
     assert b_story.duplicate_of == a_story.article_id
     earlier = earlier_scan(first)
-    # b's stored MinHash now is c's: a scan that reuses it no longer finds b a copy of a.
+    # b's stored MinHash now is c's: a scan that reuses it takes b for a story like c, so a new
+    # copy of c has b judged again, and b is no longer found a copy of a.
     stored = first.minhashes[c_story.article_id]
     earlier["b.txt"] = ScannedFile(
         earlier["b.txt"].document, (b_story,), {b_story.article_id: stored}
     )
-    write(tmp_path, "0.txt", "A second note, on the harbour, with nothing in common.")
+    write(tmp_path, "0.txt", weather + " Again.")
 
     again = ingest_inbox(tmp_path, earlier=earlier)
 

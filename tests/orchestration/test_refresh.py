@@ -17,7 +17,7 @@ from expectations import validate_table
 from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
-from orchestration.dbt import mart_metadata
+from orchestration.dbt import dbt_target_path, mart_metadata
 from orchestration.docs import DocsSite, dbt_docs_fingerprint
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -201,6 +201,10 @@ def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:
     assert query(settings, "select article_id, tagged_at from nlp.tagged_articles") == tagged_before
     assert mart_contents(settings) == before
     assert dbt_docs.stat().st_mtime_ns == dbt_docs_written
+    # dbt kept its parse of the project beside the warehouse, and this build reused it.
+    warehouse = Warehouse(path=str(settings.build_database), published_path="")
+    dbt_log = (dbt_target_path(warehouse) / "dbt.log").read_text()
+    assert "no changes found, skipping parsing" in dbt_log[dbt_log.rindex("Running with dbt") :]
 
 
 def test_the_dbt_docs_are_made_again_when_a_column_changes(built, tmp_path: Path) -> None:
