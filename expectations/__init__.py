@@ -1,7 +1,8 @@
 """Great Expectations suites for newsledger's tables, run as Dagster asset checks.
 
-Pure Python: no Dagster, no DuckDB. The checks read a table into a pandas DataFrame and call
-`validate_table`; GX itself is imported only when a suite is built or run.
+Pure Python: no Dagster, no DuckDB. The checks read a table, or its rows not validated before and
+the key columns of all of them, into pandas DataFrames and call `validate_table`; GX itself is
+imported only when a suite is built or run.
 """
 
 from expectations.suites import TABLES
@@ -9,7 +10,15 @@ from expectations.validation import (
     Failure,
     Validation,
     import_great_expectations,
+    table_wide_columns,
     validate_table,
 )
 
-__all__ = ["TABLES", "Failure", "Validation", "import_great_expectations", "validate_table"]
+__all__ = [
+    "TABLES",
+    "Failure",
+    "Validation",
+    "import_great_expectations",
+    "table_wide_columns",
+    "validate_table",
+]

@@ -54,6 +54,8 @@ class Validation:
     failures: tuple[Failure, ...]
     # GX's own result as JSON, which its Data Docs render
     result: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    rows_validated: int = 0  # the rows the row-wise expectations saw
+    table_rows: int = 0  # the rows the table-wide expectations saw
 
     def as_metadata(self) -> dict[str, str | int | float]:
         """Plain values for asset-check metadata; `failures` is a Markdown table."""
@@ -61,6 +63,8 @@ class Validation:
         passed = self.evaluated - len(self.failures)
         return {
             "table": self.table,
+            "rows_validated": self.rows_validated,
+            "table_rows": self.table_rows,
             "evaluated": self.evaluated,
             "passed": passed,
             "failed_critical": critical,
@@ -72,16 +76,58 @@ class Validation:
         }
 
 
-def validate_table(table: str, frame: pd.DataFrame) -> Validation:
-    """Validate `frame`, the rows of `table`, against that table's suite."""
+def validate_table(
+    table: str, frame: pd.DataFrame, *, whole_table: pd.DataFrame | None = None
+) -> Validation:
+    """Validate `frame`, the rows of `table`, against that table's suite.
+
+    With `whole_table` (every row of the table, in the columns of `table_wide_columns`), `frame`
+    may be some of its rows only, such as those not validated before: the table-wide
+    expectations (row count, unique keys) then see `whole_table`, the others `frame`.
+    """
+    suite = _suite(table)
+    if whole_table is None:
+        whole_table, row_wise = frame, suite.expectations
+        runs = []
+    else:
+        row_wise = tuple(e for e in suite.expectations if not _is_table_wide(e))
+        table_wide = tuple(e for e in suite.expectations if _is_table_wide(e))
+        runs = [_run(suite.table, table_wide, whole_table)]
+    expectations = row_wise if len(frame) else _defined_when_empty(row_wise)
+    runs.append(_run(suite.table, expectations, prepared(frame, suite)))
+    return _shape(table, runs, rows_validated=len(frame), table_rows=len(whole_table))
+
+
+def table_wide_columns(table: str) -> list[str]:
+    """The columns the table-wide expectations of `table`'s suite read (its unique keys)."""
+    columns: list[str] = []
+    for expectation in filter(_is_table_wide, _suite(table).expectations):
+        for column in getattr(expectation, "column_list", None) or [
+            getattr(expectation, "column", None)
+        ]:
+            if column is not None and column not in columns:
+                columns.append(column)
+    return columns
+
+
+def _suite(table: str) -> Suite:
     if table not in SUITES:
         raise ValueError(
             f"no expectation suite for {table!r}; suites exist for {', '.join(TABLES)}"
         )
-    suite = SUITES[table]()
-    expectations = suite.expectations if len(frame) else _defined_when_empty(suite.expectations)
-    result = _run(suite.table, expectations, prepared(frame, suite))
-    return _shape(table, result)
+    return SUITES[table]()
+
+
+def _is_table_wide(expectation: Expectation) -> bool:
+    """About the table as a whole rather than each row: its row count and unique keys."""
+    import great_expectations.expectations as gxe
+
+    return isinstance(
+        expectation,
+        gxe.ExpectTableRowCountToBeBetween
+        | gxe.ExpectColumnValuesToBeUnique
+        | gxe.ExpectCompoundColumnsToBeUnique,
+    )
 
 
 @functools.cache
@@ -167,17 +213,44 @@ def _run(
     )
 
 
-def _shape(table: str, result: ExpectationSuiteValidationResult) -> Validation:
-    failures = [_failure(r) for r in result.results if not r.success]
+def _shape(
+    table: str,
+    runs: list[ExpectationSuiteValidationResult],
+    *,
+    rows_validated: int,
+    table_rows: int,
+) -> Validation:
+    results = [r for run in runs for r in run.results]
+    failures = [_failure(r) for r in results if not r.success]
     failures.sort(key=lambda f: (f.severity != CRITICAL, f.column or "", f.expectation))
     return Validation(
         table=table,
         success=not failures,
         blocking_failed=any(f.severity == CRITICAL for f in failures),
-        evaluated=len(result.results),
+        evaluated=len(results),
         failures=tuple(failures),
-        result=result.to_json_dict(),
+        result=_merged(runs),
+        rows_validated=rows_validated,
+        table_rows=table_rows,
     )
+
+
+def _merged(runs: list[ExpectationSuiteValidationResult]) -> dict[str, Any]:
+    """The runs of one suite as one GX result, JSON."""
+    merged = runs[0].to_json_dict()
+    for run in runs[1:]:
+        merged["results"].extend(run.to_json_dict()["results"])
+    evaluated = len(merged["results"])
+    successful = sum(bool(r["success"]) for r in merged["results"])
+    merged["success"] = successful == evaluated
+    merged["statistics"] = {
+        **merged["statistics"],
+        "evaluated_expectations": evaluated,
+        "successful_expectations": successful,
+        "unsuccessful_expectations": evaluated - successful,
+        "success_percent": 100.0 * successful / evaluated if evaluated else None,
+    }
+    return merged
 
 
 def _failure(result: ExpectationValidationResult) -> Failure:

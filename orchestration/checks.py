@@ -1,14 +1,19 @@
 """Great Expectations suites from `expectations/` as blocking asset checks, one per table, run
 together for the tables one step makes."""
 
+import hashlib
+import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from expectations import Validation
 from orchestration.apart import run_each_apart
 from orchestration.assets import POOL
 from orchestration.docs import DocsSite
+from orchestration.resources import expectations_version
 from orchestration.warehouse import Warehouse
 
 CHECK_NAME = "great_expectations"
@@ -95,15 +100,82 @@ def great_expectations_checks(step: str, tables: Sequence[str]) -> dg.AssetCheck
 
 
 def validate_apart(tables: Sequence[str], warehouse: Warehouse) -> list[Validation]:
-    """Each table validated in a forked child (`run_each_apart`): its frame and GX's working
+    """Each table validated in a forked child (`run_each_apart`): its frames and GX's working
     copies, several hundred MB at 10,000 articles, never stay in the run's process."""
-    from expectations import import_great_expectations, validate_table
+    from expectations import import_great_expectations
 
     import_great_expectations()  # here, once, rather than in every child
+    validated = ValidatedRows(Path(warehouse.path).absolute().parent / "validated")
     return run_each_apart(
-        [lambda _, table=table: validate_table(table, warehouse.frame(table)) for table in tables],
+        [lambda _, table=table: validated.validate(table, warehouse) for table in tables],
         at_once=VALIDATIONS_AT_ONCE,
     )
+
+
+class ValidatedRows:
+    """The rows of each table its last validation passed, kept as hashes of their values in a
+    Parquet file per table (in `folder`, beside the build database), so that a check validates
+    only the rows new or changed since, and the table-wide expectations (row count, unique keys)
+    on every row. After a critical failure the file stays as it was: the failing rows are
+    validated again next time. The file's name holds a digest of the expectations code and the
+    table's columns, so that a change to either has the whole table validated again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def validate(self, table: str, warehouse: Warehouse) -> Validation:
+        from expectations import table_wide_columns, validate_table
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for abandoned in self.folder.glob(f".{table}.*.tmp"):  # by a check that was killed
+            abandoned.unlink(missing_ok=True)
+        with warehouse.connect(read_only=True) as conn:
+            conn.execute("begin transaction")  # the hashes kept are those of the rows read
+            kept = self._file(table, self._version(conn, table))
+            staged = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+            conn.execute(
+                f"copy (select hash(t) as row_hash from {table} as t) to {_quoted(staged)} "
+                "(format parquet)"
+            )
+            unvalidated = (
+                f"select t.* from {table} as t where hash(t) not in "
+                f"(select row_hash from read_parquet({_quoted(kept)}))"
+                if kept.exists()
+                else f"select * from {table}"
+            )
+            rows = conn.execute(unvalidated).df()
+            keys = ", ".join(f'"{c}"' for c in table_wide_columns(table)) or "1 as one"
+            whole_table = conn.execute(f"select {keys} from {table}").df()
+        try:
+            validation = validate_table(table, rows, whole_table=whole_table)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        if validation.blocking_failed:
+            staged.unlink()
+        else:
+            os.replace(staged, kept)
+            for other in self.folder.glob(f"{table}.*.parquet"):
+                if other != kept:
+                    other.unlink(missing_ok=True)
+        return validation
+
+    def _file(self, table: str, version: str) -> Path:
+        return self.folder / f"{table}.{version}.parquet"
+
+    @staticmethod
+    def _version(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+        schema, name = table.split(".")
+        columns = conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, name],
+        ).fetchall()
+        return hashlib.sha256(f"{expectations_version()} {columns!r}".encode()).hexdigest()[:12]
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 GREAT_EXPECTATIONS_CHECKS = [

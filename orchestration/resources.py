@@ -90,6 +90,15 @@ def reader_version() -> str:
     return f"reader:{_digest('', _extract_code())}"
 
 
+@cache
+def expectations_version() -> str:
+    """Changes whenever the suites, the code that runs them or Great Expectations change."""
+    from importlib.metadata import version
+
+    code = sorted((PROJECT_ROOT / "expectations").glob("*.py"))
+    return _digest(f"great_expectations {version('great_expectations')}", code)
+
+
 def _extract_code() -> list[Path]:
     return sorted((PROJECT_ROOT / "extract").glob("*.py"))
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from expectations import TABLES, Failure, Validation, validate_table
+from expectations import TABLES, Failure, Validation, table_wide_columns, validate_table
 from expectations.suites import (
     ACTOR_TYPES,
     CLAIM_KINDS,
@@ -509,6 +509,39 @@ def test_empty_frame_only_fails_the_row_count(table, good_frame):
             "expect_table_row_count_to_be_between"
         ]
         assert validation.blocking_failed is (table == "marts.articles")
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_no_rows_to_validate_leaves_the_table_wide_expectations_to_the_whole_table(
+    table, good_frame
+):
+    whole = good_frame(table)
+    keys = table_wide_columns(table)
+    validation = validate_table(
+        table, whole.iloc[0:0], whole_table=whole[keys] if keys else whole.iloc[:, :1]
+    )
+    assert validation.failures == ()
+    assert (validation.rows_validated, validation.table_rows) == (0, len(whole))
+    from great_expectations.expectations.expectation import ColumnAggregateExpectation
+
+    expectations = SUITES[table]().expectations
+    aggregates = sum(isinstance(e, ColumnAggregateExpectation) for e in expectations)
+    assert validation.evaluated == len(expectations) - aggregates  # undefined on no rows
+
+
+def test_a_key_used_by_a_row_validated_before_fails_the_new_row(good_frame):
+    whole = pd.concat([good_frame("nlp.quotes"), good_frame("nlp.quotes").iloc[:1]])
+    keys = table_wide_columns("nlp.quotes")
+    assert keys == ["article_id", "claim_index"]
+    validation = validate_table("nlp.quotes", whole.iloc[-1:], whole_table=whole[keys])
+    assert [(f.expectation, f.column) for f in validation.failures] == [
+        ("expect_compound_columns_to_be_unique", "article_id, claim_index")
+    ]
+    assert validation.blocking_failed
+    assert (validation.rows_validated, validation.table_rows) == (1, len(whole))
+    # the result the Data Docs render holds both runs
+    assert validation.result["statistics"]["evaluated_expectations"] == validation.evaluated
+    assert validation.result["statistics"]["unsuccessful_expectations"] == 1
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,13 @@ def mart_contents(settings: Settings) -> dict[str, list[tuple]]:
     }
 
 
+def _warehouse_copy(settings: Settings, folder: Path) -> Warehouse:
+    """The built warehouse's build database copied into `folder`, with none of its state."""
+    copy = folder / settings.build_database.name
+    shutil.copyfile(settings.build_database, copy)
+    return Warehouse(path=str(copy), published_path=str(folder / "published.duckdb"))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Settings, RunSummary]:
     settings, _ = fresh_settings(tmp_path_factory.mktemp("seeded"))
@@ -208,10 +215,8 @@ def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:
 
 
 def test_the_dbt_docs_are_made_again_when_a_column_changes(built, tmp_path: Path) -> None:
-    settings, _ = built
-    copy = tmp_path / settings.build_database.name
-    shutil.copyfile(settings.build_database, copy)
-    warehouse = Warehouse(path=str(copy), published_path=str(tmp_path / "published.duckdb"))
+    warehouse = _warehouse_copy(built[0], tmp_path)
+    copy = Path(warehouse.path)
     before = dbt_docs_fingerprint(warehouse)
     assert dbt_docs_fingerprint(warehouse) == before
     with duckdb.connect(str(copy)) as conn:
@@ -266,9 +271,10 @@ def test_broken_tag_rows_fail_the_blocking_check_and_the_marts_keep_their_conten
         assert rumours.fetchone() == (0,)
 
 
-def test_tables_validated_in_child_processes_give_what_validating_here_gives(built) -> None:
-    settings, _ = built
-    warehouse = Warehouse(path=str(settings.build_database), published_path=str(settings.warehouse))
+def test_tables_validated_in_child_processes_give_what_validating_here_gives(
+    built, tmp_path: Path
+) -> None:
+    warehouse = _warehouse_copy(built[0], tmp_path)
     tables = ["raw.articles", "nlp.quotes", "marts.claims"]
     for table, apart in zip(tables, validate_apart(tables, warehouse), strict=True):
         here = validate_table(table, warehouse.frame(table))
@@ -277,6 +283,40 @@ def test_tables_validated_in_child_processes_give_what_validating_here_gives(bui
         )
         assert apart.table == table
         assert apart.evaluated > 10
+        assert apart.rows_validated == apart.table_rows == len(warehouse.frame(table))
+
+
+def test_a_check_validates_the_rows_new_or_changed_since_it_last_passed(
+    built, tmp_path: Path
+) -> None:
+    warehouse = _warehouse_copy(built[0], tmp_path)
+
+    def validated() -> tuple[bool, int, int]:
+        [validation] = validate_apart(["nlp.quotes"], warehouse)
+        return validation.success, validation.rows_validated, validation.table_rows
+
+    def execute(sql: str) -> None:
+        with warehouse.connect() as conn:
+            conn.execute(sql)
+
+    n = len(warehouse.frame("nlp.quotes"))
+    assert validated() == (True, n, n)
+    assert validated() == (True, 0, n)
+    execute(
+        "insert into nlp.quotes select * replace (claim_index + 1000 as claim_index) "
+        "from nlp.quotes order by article_id, claim_index limit 1"
+    )
+    assert validated() == (True, 1, n + 1)
+    execute("update nlp.quotes set kind = 'rumour' where claim_index = 0")
+    changed = len(warehouse.frame("nlp.quotes").query("claim_index == 0"))
+    # a critical failure keeps what passed before: the same rows are validated again
+    assert validated() == (False, changed, n + 1)
+    assert validated() == (False, changed, n + 1)
+    execute("update nlp.quotes set kind = 'direct_quote' where kind = 'rumour'")
+    assert validated()[0]
+    # a key taken by a row validated before fails the new row that repeats it
+    execute("insert into nlp.quotes select * from nlp.quotes order by all limit 1")
+    assert validated() == (False, 0, n + 2)
 
 
 def test_an_error_in_a_validating_child_is_raised_here(built) -> None:
