@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -13,7 +12,12 @@ from dagster_dbt import (
 
 from orchestration.assets import MART_NAMES, POOL
 from orchestration.docs import DocsSite
-from orchestration.project import DBT_PROJECT, export_dbt_environment, prepare_dbt_manifest_if_dev
+from orchestration.project import (
+    DBT_PROJECT,
+    dbt_target_path,
+    export_dbt_environment,
+    prepare_dbt_manifest_if_dev,
+)
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.warehouse import Warehouse
 
@@ -70,21 +74,13 @@ def dbt_models(
     # and the events of a failed build are still reported before its error.
     events, failure = [], None
     try:
-        invocation = dbt.cli(BUILD_ARGS, context=context, target_path=dbt_target_path(warehouse))
-        events.extend(invocation.stream())
+        target_path = dbt_target_path(warehouse.path)
+        events.extend(dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream())
     except Exception as error:
         failure = error
     yield from with_mart_metadata(context, events, warehouse, docs)
     if failure is not None:
         raise failure
-
-
-def dbt_target_path(warehouse: Warehouse) -> Path:
-    """One folder for the artifacts and log of every build of this warehouse, beside its build
-    database. dbt keeps its parse of the project there, which the next build reuses while the
-    project and the profile's settings are unchanged; one folder per build would parse it whole
-    each time and pile up."""
-    return Path(warehouse.path).absolute().parent / "dbt_target"
 
 
 def with_mart_metadata(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 _ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 # What dbt writes inside the project rather than reads.
 _DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
@@ -32,6 +34,22 @@ def export_dbt_environment(build_database: str, memory_limit: str) -> None:
     """What the next dbt command reads through profiles.yml."""
     os.environ[BUILD_DATABASE_ENV] = build_database
     os.environ[MEMORY_LIMIT_ENV] = memory_limit
+
+
+def dbt_target_path(build_database: str) -> Path:
+    """One folder for the artifacts and log of every build of this build database, beside it.
+    dbt keeps its parse of the project there, which the next build reuses while the project and
+    the profile's settings are unchanged; one folder per build would parse it whole each time
+    and pile up."""
+    return Path(build_database).absolute().parent / "dbt_target"
+
+
+def reuse_dbt_parse(build_database: str, target_path: Path) -> None:
+    """Give a dbt command with its own `target_path` the parse the last build kept."""
+    parse = dbt_target_path(build_database) / PARTIAL_PARSE_FILE
+    if parse.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
 
 
 class QuickDbtCliResource(DbtCliResource):

@@ -17,8 +17,9 @@ from expectations import validate_table
 from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
-from orchestration.dbt import dbt_target_path, mart_metadata
+from orchestration.dbt import mart_metadata
 from orchestration.docs import DocsSite, dbt_docs_fingerprint
+from orchestration.project import dbt_target_path
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import Warehouse
@@ -209,8 +210,7 @@ def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:
     assert mart_contents(settings) == before
     assert dbt_docs.stat().st_mtime_ns == dbt_docs_written
     # dbt kept its parse of the project beside the warehouse, and this build reused it.
-    warehouse = Warehouse(path=str(settings.build_database), published_path="")
-    dbt_log = (dbt_target_path(warehouse) / "dbt.log").read_text()
+    dbt_log = (dbt_target_path(str(settings.build_database)) / "dbt.log").read_text()
     assert "no changes found, skipping parsing" in dbt_log[dbt_log.rindex("Running with dbt") :]
 
 
