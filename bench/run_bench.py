@@ -282,7 +282,7 @@ def run_pipeline(ws: Workspace, args: argparse.Namespace, label: str) -> dict[st
     result["events"] = run_events(ws.dagster_home, measured.started_at)
     result["calls"] = json.loads(timings.read_text()) if timings.exists() else None
     result["stages"] = stage_times(result)
-    result["dbt_slowest"] = dbt_slowest(ws.repo, result["events"].get("run_id"))
+    result["dbt_slowest"] = dbt_slowest(ws.warehouse)
     if measured.returncode != 0:
         _say(f"{label}: FAILED (exit {measured.returncode}); see {ws.root / f'{label}.log'}")
     _say(f"{label}: {measured.wall_seconds:.1f} s, peak {_gib(measured.memory['peak_rss_bytes'])}")
@@ -411,14 +411,16 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
     return stages
 
 
-def dbt_slowest(repo: Path, run_id: str | None, n: int = 6) -> list[tuple[str, float]]:
-    """The slowest nodes of the run's `dbt build`, from its run_results.json."""
-    if not run_id:
+def dbt_slowest(warehouse: Path, n: int = 6) -> list[tuple[str, float]]:
+    """The slowest nodes of the last `dbt build` into `warehouse`, from its run_results.json."""
+    from orchestration.project import dbt_target_path
+    from orchestration.settings import Settings
+
+    build_database = Settings(warehouse=warehouse, inbox=warehouse.parent).build_database
+    found = dbt_target_path(str(build_database)) / "run_results.json"
+    if not found.exists():
         return []
-    found = sorted((repo / "dbt_project" / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
-    if not found:
-        return []
-    results = json.loads(found[-1].read_text()).get("results", [])
+    results = json.loads(found.read_text()).get("results", [])
     timed = sorted(((r["unique_id"], r.get("execution_time", 0.0)) for r in results),
                    key=lambda item: -item[1])
     return [(name, round(seconds, 3)) for name, seconds in timed[:n]]
