@@ -87,6 +87,7 @@ def instrument() -> None:
     import extract.nlp
     import extract.quantities
     import orchestration.cli
+    from orchestration.checks import ValidatedRows
     from orchestration.resources import Inbox
     from orchestration.warehouse import Warehouse
 
@@ -106,8 +107,8 @@ def instrument() -> None:
     _timed(extract.nlp, "doc_sentences", "rules.doc_sentences")
     _timed(extract.events, "find_events", "rules.find_events")
     _timed(extract.quantities, "find_quantities", "rules.find_quantities")
-    # check steps: reading each table into pandas, then Great Expectations
-    _timed(Warehouse, "frame", "checks.read_frame")
+    # check steps: reading the rows to validate into pandas, then Great Expectations
+    _timed(ValidatedRows, "read", "checks.read_rows")
     _timed(expectations, "validate_table", "checks.validate_table")
     _timed(Warehouse, "publish", "publish.copy")
 

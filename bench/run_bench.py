@@ -406,7 +406,7 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
                 - spent("read.untagged_article_ids", "read.article_texts", "read.row_counts"),
                 3,
             )
-        stages["checks_read"] = round(spent("checks.read_frame"), 3)
+        stages["checks_read"] = round(spent("checks.read_rows"), 3)
         stages["checks_validate"] = round(spent("checks.validate_table"), 3)
     return stages
 
@@ -676,7 +676,7 @@ def markdown(results: dict[str, object]) -> str:
         ("load (raw.* and nlp.* writes, inside the steps above)", "load"),
         ("dbt build", "dbt"),
         ("checks (Great Expectations)", "checks"),
-        ("  of which reading tables into pandas", "checks_read"),
+        ("  of which reading the rows to validate into pandas", "checks_read"),
         ("publish", "publish"),
         ("between steps (Dagster)", "orchestration_gaps"),
         ("teardown (summary, exit)", "teardown"),

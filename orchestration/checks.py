@@ -5,6 +5,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import dagster as dg
 import duckdb
@@ -15,6 +16,9 @@ from orchestration.assets import POOL
 from orchestration.docs import DocsSite
 from orchestration.resources import expectations_version
 from orchestration.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHECK_NAME = "great_expectations"
 # The tables each step makes: the inbox scan, the load of the tags, and dbt.
@@ -112,6 +116,13 @@ def validate_apart(tables: Sequence[str], warehouse: Warehouse) -> list[Validati
     )
 
 
+class UnvalidatedRows(NamedTuple):
+    rows: "pd.DataFrame"  # new or changed since the table last passed: every row the first time
+    whole_table: "pd.DataFrame"  # every row, in the columns the table-wide expectations read
+    kept: Path  # the hashes of the rows that passed
+    staged: Path  # the hashes of every row now, kept in place of `kept` if these pass
+
+
 class ValidatedRows:
     """The rows of each table its last validation passed, kept as hashes of their values in a
     Parquet file per table (in `folder`, beside the build database), so that a check validates
@@ -124,7 +135,26 @@ class ValidatedRows:
         self.folder = folder
 
     def validate(self, table: str, warehouse: Warehouse) -> Validation:
-        from expectations import table_wide_columns, validate_table
+        from expectations import validate_table
+
+        read = self.read(table, warehouse)
+        try:
+            validation = validate_table(table, read.rows, whole_table=read.whole_table)
+        except BaseException:
+            read.staged.unlink(missing_ok=True)
+            raise
+        if validation.blocking_failed:
+            read.staged.unlink()
+        else:
+            os.replace(read.staged, read.kept)
+            for other in self.folder.glob(f"{table}.*.parquet"):
+                if other != read.kept:
+                    other.unlink(missing_ok=True)
+        return validation
+
+    def read(self, table: str, warehouse: Warehouse) -> UnvalidatedRows:
+        """The rows to validate, and the hashes of every row staged to be kept if they pass."""
+        from expectations import table_wide_columns
 
         self.folder.mkdir(parents=True, exist_ok=True)
         for abandoned in self.folder.glob(f".{table}.*.tmp"):  # by a check that was killed
@@ -143,22 +173,13 @@ class ValidatedRows:
                 if kept.exists()
                 else f"select * from {table}"
             )
-            rows = conn.execute(unvalidated).df()
             keys = ", ".join(f'"{c}"' for c in table_wide_columns(table)) or "1 as one"
-            whole_table = conn.execute(f"select {keys} from {table}").df()
-        try:
-            validation = validate_table(table, rows, whole_table=whole_table)
-        except BaseException:
-            staged.unlink(missing_ok=True)
-            raise
-        if validation.blocking_failed:
-            staged.unlink()
-        else:
-            os.replace(staged, kept)
-            for other in self.folder.glob(f"{table}.*.parquet"):
-                if other != kept:
-                    other.unlink(missing_ok=True)
-        return validation
+            return UnvalidatedRows(
+                rows=conn.execute(unvalidated).df(),
+                whole_table=conn.execute(f"select {keys} from {table}").df(),
+                kept=kept,
+                staged=staged,
+            )
 
     def _file(self, table: str, version: str) -> Path:
         return self.folder / f"{table}.{version}.parquet"
