@@ -83,18 +83,20 @@ def validate_table(
 
     With `whole_table` (every row of the table, in the columns of `table_wide_columns`), `frame`
     may be some of its rows only, such as those not validated before: the table-wide
-    expectations (row count, unique keys) then see `whole_table`, the others `frame`.
+    expectations (row count, unique keys) then see `whole_table`, the others `frame`, those on
+    a share of the rows (`mostly`) or a mean included.
     """
     suite = _suite(table)
+    apart = whole_table is not None
+    table_wide = tuple(e for e in suite.expectations if apart and _is_table_wide(e))
+    row_wise = tuple(e for e in suite.expectations if not (apart and _is_table_wide(e)))
+    if not len(frame):
+        row_wise = _defined_when_empty(row_wise)
+    runs = [_run(suite.table, row_wise, prepared(frame, suite))]
     if whole_table is None:
-        whole_table, row_wise = frame, suite.expectations
-        runs = []
+        whole_table = frame
     else:
-        row_wise = tuple(e for e in suite.expectations if not _is_table_wide(e))
-        table_wide = tuple(e for e in suite.expectations if _is_table_wide(e))
-        runs = [_run(suite.table, table_wide, whole_table)]
-    expectations = row_wise if len(frame) else _defined_when_empty(row_wise)
-    runs.append(_run(suite.table, expectations, prepared(frame, suite)))
+        runs.append(_run(suite.table, table_wide, whole_table))
     return _shape(table, runs, rows_validated=len(frame), table_rows=len(whole_table))
 
 
@@ -236,7 +238,7 @@ def _shape(
 
 
 def _merged(runs: list[ExpectationSuiteValidationResult]) -> dict[str, Any]:
-    """The runs of one suite as one GX result, JSON."""
+    """The runs of one suite as one GX result, JSON, with the first run's batch and meta."""
     merged = runs[0].to_json_dict()
     for run in runs[1:]:
         merged["results"].extend(run.to_json_dict()["results"])

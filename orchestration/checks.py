@@ -14,6 +14,7 @@ from expectations import Validation
 from orchestration.apart import run_each_apart
 from orchestration.assets import POOL
 from orchestration.docs import DocsSite
+from orchestration.recovery import process_exists
 from orchestration.resources import expectations_version
 from orchestration.warehouse import Warehouse
 
@@ -144,7 +145,7 @@ class ValidatedRows:
             read.staged.unlink(missing_ok=True)
             raise
         if validation.blocking_failed:
-            read.staged.unlink()
+            read.staged.unlink(missing_ok=True)
         else:
             os.replace(read.staged, read.kept)
             for other in self.folder.glob(f"{table}.*.parquet"):
@@ -153,46 +154,60 @@ class ValidatedRows:
         return validation
 
     def read(self, table: str, warehouse: Warehouse) -> UnvalidatedRows:
-        """The rows to validate, and the hashes of every row staged to be kept if they pass."""
+        """The rows to validate, and the hashes of every row staged to be kept if they pass. The
+        read-only connection keeps writers out, so the hashes are those of the rows read."""
         from expectations import table_wide_columns
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        for abandoned in self.folder.glob(f".{table}.*.tmp"):  # by a check that was killed
-            abandoned.unlink(missing_ok=True)
+        self._remove_abandoned(table)
         with warehouse.connect(read_only=True) as conn:
-            conn.execute("begin transaction")  # the hashes kept are those of the rows read
-            kept = self._file(table, self._version(conn, table))
+            columns = self._columns(conn, table)
+            kept = self._file(table, columns)
             staged = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
-            conn.execute(
-                f"copy (select hash(t) as row_hash from {table} as t) to {_quoted(staged)} "
-                "(format parquet)"
-            )
+            # A missing key column fails the suite's expectations rather than this query.
+            keys = [f'"{c}"' for c in table_wide_columns(table) if c in dict(columns)]
             unvalidated = (
                 f"select t.* from {table} as t where hash(t) not in "
                 f"(select row_hash from read_parquet({_quoted(kept)}))"
                 if kept.exists()
                 else f"select * from {table}"
             )
-            keys = ", ".join(f'"{c}"' for c in table_wide_columns(table)) or "1 as one"
-            return UnvalidatedRows(
-                rows=conn.execute(unvalidated).df(),
-                whole_table=conn.execute(f"select {keys} from {table}").df(),
-                kept=kept,
-                staged=staged,
-            )
+            try:
+                conn.execute(
+                    f"copy (select hash(t) as row_hash from {table} as t) to {_quoted(staged)} "
+                    "(format parquet)"
+                )
+                return UnvalidatedRows(
+                    rows=conn.execute(unvalidated).df(),
+                    whole_table=conn.execute(
+                        f"select {', '.join(keys) or '1 as one'} from {table}"
+                    ).df(),
+                    kept=kept,
+                    staged=staged,
+                )
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
 
-    def _file(self, table: str, version: str) -> Path:
-        return self.folder / f"{table}.{version}.parquet"
+    def _remove_abandoned(self, table: str) -> None:
+        """Staged hashes whose check was killed before keeping or dropping them."""
+        for staged in self.folder.glob(f".{table}.*.tmp"):
+            pid = staged.name.split(".")[-2]  # .<table>.<version>.parquet.<pid>.tmp
+            if not (pid.isdigit() and process_exists(int(pid))):
+                staged.unlink(missing_ok=True)
+
+    def _file(self, table: str, columns: list[tuple[str, str]]) -> Path:
+        version = hashlib.sha256(f"{expectations_version()} {columns!r}".encode()).hexdigest()
+        return self.folder / f"{table}.{version[:12]}.parquet"
 
     @staticmethod
-    def _version(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
         schema, name = table.split(".")
-        columns = conn.execute(
+        return conn.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_schema = ? and table_name = ? order by ordinal_position",
             [schema, name],
         ).fetchall()
-        return hashlib.sha256(f"{expectations_version()} {columns!r}".encode()).hexdigest()[:12]
 
 
 def _quoted(path: Path) -> str:

@@ -75,6 +75,8 @@ def dbt_models(
     events, failure = [], None
     try:
         target_path = dbt_target_path(warehouse.path)
+        # A build that fails before running any node would leave the last one's results.
+        (target_path / "run_results.json").unlink(missing_ok=True)
         events.extend(dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream())
     except Exception as error:
         failure = error

@@ -317,6 +317,10 @@ def test_a_check_validates_the_rows_new_or_changed_since_it_last_passed(
     # a key taken by a row validated before fails the new row that repeats it
     execute("insert into nlp.quotes select * from nlp.quotes order by all limit 1")
     assert validated() == (False, 0, n + 2)
+    # a missing key column fails the suite, and no staged hashes are left behind
+    execute("alter table nlp.quotes drop column claim_index")
+    assert validated() == (False, n + 2, n + 2)
+    assert not list((tmp_path / "validated").glob(".*"))
 
 
 def test_an_error_in_a_validating_child_is_raised_here(built) -> None:
