@@ -10,12 +10,10 @@ is microseconds. At exit the totals go, as JSON, to the file named by NEWSLEDGER
 
 from __future__ import annotations
 
-import atexit
 import functools
 import json
 import os
 import resource
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -142,12 +140,17 @@ def main() -> int:
     if target:
         FORKED_CALLS = Path(f"{target}.forked.jsonl")
         FORKED_CALLS.unlink(missing_ok=True)
-        atexit.register(dump, Path(target))
     instrument()
     from orchestration.cli import main as cli_main
 
-    return cli_main(["run"])
+    try:
+        return cli_main(["run"])
+    finally:
+        if target:
+            dump(Path(target))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from orchestration.cli import exit_now
+
+    exit_now(main())

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import dagster as dg
 import duckdb
@@ -312,5 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if summary.success else 1
 
 
+def exit_now(code: int) -> NoReturn:
+    """Ends the process with `code` without the interpreter's teardown, which spends seconds
+    unloading Dagster, dbt, Great Expectations and spaCy after a refresh that has already closed
+    every file, connection and child process it opened."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
