@@ -70,35 +70,45 @@ def dbt_models(
     """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
     warehouse.ensure_tables()  # dbt may run first (seeds), or alone from the UI
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
-    # dbt holds the database until it ends: the marts are read for their metadata afterwards,
-    # and the events of a failed build are still reported before its error.
-    events, failure = [], None
+    # The events are passed on as dbt reports them, so that storing them overlaps the build;
+    # the marts' are held until dbt ends, when the database can be read for their metadata.
+    # The events of a failed build are still reported before its error.
+    held, failure = [], None
     try:
         target_path = dbt_target_path(warehouse.path)
         # A build that fails before running any node would leave the last one's results.
         (target_path / "run_results.json").unlink(missing_ok=True)
-        events.extend(dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream())
+        for event in dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream():
+            if _asset_key(context, event) in MART_KEYS:
+                held.append(event)
+            else:
+                yield event
     except Exception as error:
         failure = error
-    yield from with_mart_metadata(context, events, warehouse, docs)
+    yield from with_mart_metadata(context, held, warehouse, docs)
     if failure is not None:
         raise failure
+
+
+MART_KEYS = {dg.AssetKey(["marts", name]): name for name in MART_NAMES}
+
+
+def _asset_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    return getattr(event, "asset_key", None)
 
 
 def with_mart_metadata(
     context: dg.AssetExecutionContext, events: Iterable, warehouse: Warehouse, docs: DocsSite
 ) -> Iterator:
-    """The dbt events, each mart's output with its row count, top rows and summary added."""
-    marts = {name: dg.AssetKey(["marts", name]) for name in MART_NAMES}
+    """The marts' dbt events, each mart's output with its row count, top rows and summary added.
+    A mart's check results follow its output, so that they refer to this materialization."""
     with warehouse.connect(read_only=True) as conn:
         for event in events:
             if isinstance(event, dg.Output):
-                key = context.asset_key_for_output(event.output_name)
-                name = next((n for n, k in marts.items() if k == key), None)
-                if name is not None:
-                    event = event.with_metadata(
-                        {**event.metadata, **mart_metadata(conn, name, docs)}
-                    )
+                name = MART_KEYS[context.asset_key_for_output(event.output_name)]
+                event = event.with_metadata({**event.metadata, **mart_metadata(conn, name, docs)})
             yield event
 
 

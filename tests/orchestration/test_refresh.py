@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +16,7 @@ import pytest
 
 from expectations import validate_table
 from orchestration.assets import MART_NAMES
-from orchestration.checks import CHECKED_TABLES, validate_apart
+from orchestration.checks import CHECK_NAME, CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.dbt import mart_metadata
 from orchestration.docs import DocsSite, dbt_docs_fingerprint
@@ -56,9 +57,15 @@ def _warehouse_copy(settings: Settings, folder: Path) -> Warehouse:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Settings, RunSummary]:
+def instance(tmp_path_factory) -> Iterator[dg.DagsterInstance]:
+    with dg.DagsterInstance.local_temp(str(tmp_path_factory.mktemp("dagster_home"))) as kept:
+        yield kept
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, instance) -> tuple[Settings, RunSummary]:
     settings, _ = fresh_settings(tmp_path_factory.mktemp("seeded"))
-    summary = run_refresh(settings, dg.DagsterInstance.ephemeral())
+    summary = run_refresh(settings, instance)
     return settings, summary
 
 
@@ -67,6 +74,24 @@ def test_the_refresh_succeeds_with_every_check_passing(built) -> None:
     assert summary.success, summary.render()
     assert summary.checks["failed"] == 0, summary.render()
     assert summary.checks["passed"] > 20
+
+
+def test_every_dbt_check_judges_the_materialization_of_its_run(built, instance) -> None:
+    [load_run] = instance.get_run_records(dg.RunsFilter(job_name="load"))
+    run_id = load_run.dagster_run.run_id
+    evaluations = [
+        record.event_log_entry.dagster_event.event_specific_data
+        for record in instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+    ]
+    judged_marts = {
+        evaluation.asset_key.path[-1]: evaluation.target_materialization_data.run_id
+        for evaluation in evaluations
+        if evaluation.asset_key.path[0] == "marts"
+        and evaluation.check_name != CHECK_NAME
+    }
+    assert judged_marts == dict.fromkeys(MART_NAMES, run_id)
 
 
 def test_every_mart_has_rows(built) -> None:
