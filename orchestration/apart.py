@@ -29,14 +29,17 @@ class ChildProcessDiedError(RuntimeError):
 
 
 def run_apart(
-    work: Callable[[Callable[[str], None]], _T], log: Callable[[str], None] = lambda _: None
+    work: Callable[[Callable[[str], None]], _T],
+    log: Callable[[str], None] = lambda _: None,
+    *,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> _T:
     """`work(log)`, run in a forked child: its result or its exception, here.
 
-    The lines the child logs are passed on to `log` as they come. Where processes cannot be
-    forked, `work` runs here.
+    The lines the child logs are passed on to `log` as they come; `meanwhile()` runs here while
+    the child works. Where processes cannot be forked, `work` runs here.
     """
-    [result] = run_each_apart([work], log)
+    [result] = run_each_apart([work], log, meanwhile=meanwhile)
     return result
 
 
@@ -45,21 +48,29 @@ def run_each_apart(
     log: Callable[[str], None] = lambda _: None,
     *,
     at_once: int = 1,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[_T]:
     """Each `work(log)` in a forked child of its own, `at_once` children at a time: their
     results in order, or the first exception raised in one, here (the others are then stopped).
+    `meanwhile()` runs here once the first children have started; their log lines wait for it.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [work(log) for work in works]
+        results = [work(log) for work in works]
+        meanwhile()
+        return results
     results: list[_T] = [None] * len(works)  # type: ignore[list-item]
     waiting = list(enumerate(works))
     running: dict[Connection, _Child] = {}
+
+    def start_waiting() -> None:
+        while waiting and len(running) < at_once:
+            child = _Child(*waiting.pop(0))
+            running[child.receiver] = child
+
     try:
-        while waiting or running:
-            while waiting and len(running) < at_once:
-                position, work = waiting.pop(0)
-                child = _Child(position, work)
-                running[child.receiver] = child
+        start_waiting()
+        meanwhile()
+        while running:
             for receiver in multiprocessing.connection.wait(list(running)):
                 child = running[receiver]
                 finished, value = child.receive(log)
@@ -67,6 +78,7 @@ def run_each_apart(
                     results[child.position] = value
                     del running[receiver]
                     child.close()
+            start_waiting()
     finally:
         for child in running.values():
             child.close()

@@ -41,6 +41,27 @@ def test_the_result_and_the_log_lines_come_back_in_order() -> None:
     assert result["pid"] != parent
 
 
+def test_meanwhile_runs_here_while_the_children_work(tmp_path) -> None:
+    started_here = tmp_path / "meanwhile"
+
+    def work(_):
+        deadline = time.monotonic() + 30
+        while not started_here.exists():  # what this process does meanwhile, seen from a child
+            assert time.monotonic() < deadline, "meanwhile did not run while the child worked"
+            time.sleep(0.01)
+        return os.getpid()
+
+    ran_in: list[int] = []
+
+    def meanwhile() -> None:
+        ran_in.append(os.getpid())
+        started_here.touch()
+
+    children = run_each_apart([work, work], at_once=2, meanwhile=meanwhile)
+    assert ran_in == [os.getpid()]
+    assert os.getpid() not in children
+
+
 def test_the_childs_exception_is_raised_here_with_its_type_and_traceback() -> None:
     def work(log):
         raise WarehouseLockedError("build.duckdb is locked by another process after 3 retries")
