@@ -274,6 +274,7 @@ clauses as (
             ),
             '^[^,;:.]*'
         ) as clause_after,
+        substr(articles.body, next_figures.end_char + 1, 60) as text_after,
     from next_figures
     inner join articles on next_figures.article_id = articles.article_id
 ),
@@ -322,17 +323,15 @@ figures as materialized (
         and coalesce(event_modality, 'asserted') in ('asserted', 'denied')
 ),
 
--- the text the name rules read around each figure: joining whole article bodies into those
--- rules would carry every body through their joins
+-- the text the name rules read around each figure: the sentence up to it, and the text after
+-- it (taken where the clauses are cut). Joining whole article bodies into those rules, or here,
+-- would carry every body through their joins.
 figure_context as materialized (
     select
         figures.figure_mention_id,
-        substr(articles.body, figures.end_char + 1, 60) as text_after,
-        substr(
-            articles.body, sentences.start_char + 1, figures.start_char - sentences.start_char
-        ) as sentence_before,
+        figures.text_after,
+        substr(sentences.text, 1, figures.start_char - sentences.start_char) as sentence_before,
     from figures
-    inner join articles on figures.article_id = articles.article_id
     inner join sentences
         on figures.article_id = sentences.article_id
         and figures.sentence_index = sentences.sentence_index
@@ -360,14 +359,7 @@ named_mentions as materialized (
         mentions.end_char,
         mentions.actor_key,
         coalesce(mentions.reference_name, mentions.name) as name,
-        -- the 20 characters before the name, where a coordinated name ends
-        substr(
-            articles.body,
-            greatest(mentions.start_char - 20, 0) + 1,
-            least(mentions.start_char, 20)
-        ) as text_before,
     from mentions
-    inner join articles on mentions.article_id = articles.article_id
     where mentions.actor_type in ('country', 'organization', 'group')
 ),
 
@@ -519,12 +511,14 @@ named_before as (
         exists (
             select 1
             from named_mentions as previous
+            inner join articles on previous.article_id = articles.article_id
             where previous.article_id = named_mentions.article_id
                 and previous.end_char <= named_mentions.start_char
                 and previous.end_char >= named_mentions.start_char - 20
                 and regexp_full_match(
-                    right(
-                        named_mentions.text_before,
+                    substr(
+                        articles.body,
+                        previous.end_char + 1,
                         named_mentions.start_char - previous.end_char
                     ),
                     '(?i)\s*(,|and|or|&)\s*([a-z-]+\s+)?'
