@@ -111,10 +111,11 @@ def scan_inbox(
 ) -> InboxScan:
     """Makes the raw tables what the inbox holds and writes the batches left to tag."""
     reader = inbox.version()
-    scanned = inbox.scan(
-        progress=Progress(log, "files read"), earlier=warehouse.scanned_files(reader)
+    earlier = warehouse.scanned_files(reader)
+    scanned = inbox.scan(progress=Progress(log, "files read"), earlier=earlier)
+    warehouse.replace_inbox(
+        scanned.documents, scanned.articles, reader, scanned.minhashes, stored=earlier
     )
-    warehouse.replace_inbox(scanned.documents, scanned.articles, reader, scanned.minhashes)
     return InboxScan(
         documents=len(scanned.documents),
         unchanged=scanned.reused,

@@ -181,25 +181,56 @@ class Warehouse(dg.ConfigurableResource):
         articles: Sequence[Article],
         reader_version: str,
         minhashes: Mapping[str, bytes] | None = None,
+        stored: Mapping[str, ScannedFile] | None = None,
     ) -> None:
         """Make raw.documents and raw.articles exactly this scan of the inbox, atomically, with
-        the MinHashes of its articles (article id -> MinHash) for the next scan."""
+        the MinHashes of its articles (article id -> MinHash) for the next scan.
+
+        `stored` is what the tables hold, as `scanned_files` gave it: the rows of a file whose
+        records are the same in this scan stay as they are, so a scan writes what changed.
+        """
+        minhashes = minhashes or {}
+        stories: dict[str, list[Article]] = {}
+        for article in articles:
+            stories.setdefault(article.source_file, []).append(article)
+        kept = {
+            document.source_file
+            for document in documents
+            if (earlier := (stored or {}).get(document.source_file)) is not None
+            and earlier.document == document
+            and earlier.articles == tuple(stories.get(document.source_file, ()))
+        }
+        kept_ids = {i for path in kept for i in stored[path].minhashes}  # type: ignore[index]
+        written = {i: m for i, m in minhashes.items() if i not in kept_ids}
+        # read by DuckDB's replacement scans below
+        kept_files = pd.DataFrame({"source_file": sorted(kept)}, dtype=object)  # noqa: F841
+        kept_minhashes = pd.DataFrame({"article_id": sorted(kept_ids)}, dtype=object)  # noqa: F841
+        written_minhashes = pd.DataFrame(  # noqa: F841
+            {"article_id": list(written), "minhash": list(written.values())}, dtype=object
+        )
         self.ensure_tables()
         with self.transaction() as conn:
             for table, records, record_type in (
                 ("raw.documents", documents, Document),
                 ("raw.articles", articles, Article),
             ):
-                conn.execute(f"delete from {table}")
-                insert_records(conn, table, records, record_type)
+                conn.execute(
+                    f"delete from {table} "
+                    "where source_file not in (select source_file from kept_files)"
+                )
+                insert_records(
+                    conn, table, [r for r in records if r.source_file not in kept], record_type
+                )
             conn.execute("delete from raw.reader")
             conn.execute("insert into raw.reader values (?)", [reader_version])
-            conn.execute("delete from raw.minhashes")
-            if minhashes:
-                frame = pd.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
-                    {"article_id": list(minhashes), "minhash": list(minhashes.values())}
+            conn.execute(
+                "delete from raw.minhashes "
+                "where article_id not in (select article_id from kept_minhashes)"
+            )
+            if written:
+                conn.execute(
+                    "insert into raw.minhashes select article_id, minhash from written_minhashes"
                 )
-                conn.execute("insert into raw.minhashes select article_id, minhash from frame")
 
     def scanned_files(self, reader_version: str) -> dict[str, ScannedFile]:
         """The records of every ingested file by relative path, if this reader made them."""
