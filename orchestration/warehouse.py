@@ -189,22 +189,24 @@ class Warehouse(dg.ConfigurableResource):
         `stored` is what the tables hold, as `scanned_files` gave it: the rows of a file whose
         records are the same in this scan stay as they are, so a scan writes what changed.
         """
-        minhashes = minhashes or {}
+        minhashes, stored = minhashes or {}, stored or {}
         stories: dict[str, list[Article]] = {}
         for article in articles:
             stories.setdefault(article.source_file, []).append(article)
         kept = {
             document.source_file
             for document in documents
-            if (earlier := (stored or {}).get(document.source_file)) is not None
+            if (earlier := stored.get(document.source_file)) is not None
             and earlier.document == document
             and earlier.articles == tuple(stories.get(document.source_file, ()))
         }
-        kept_ids = {i for path in kept for i in stored[path].minhashes}  # type: ignore[index]
-        written = {i: m for i, m in minhashes.items() if i not in kept_ids}
+        kept_minhash_ids = {i for path in kept for i in stored[path].minhashes}
+        written = {i: m for i, m in minhashes.items() if i not in kept_minhash_ids}
         # read by DuckDB's replacement scans below
         kept_files = pd.DataFrame({"source_file": sorted(kept)}, dtype=object)  # noqa: F841
-        kept_minhashes = pd.DataFrame({"article_id": sorted(kept_ids)}, dtype=object)  # noqa: F841
+        kept_minhashes = pd.DataFrame(  # noqa: F841
+            {"article_id": sorted(kept_minhash_ids)}, dtype=object
+        )
         written_minhashes = pd.DataFrame(  # noqa: F841
             {"article_id": list(written), "minhash": list(written.values())}, dtype=object
         )
