@@ -94,7 +94,7 @@ def validate_table(
         row_wise = _defined_when_empty(row_wise)
     runs = [_run(suite.table, row_wise, prepared(frame, suite))]
     if whole_table is None:
-        whole_table = frame
+        whole_table = frame  # the table-wide expectations ran on it with the others
     else:
         runs.append(_run(suite.table, table_wide, whole_table))
     return _shape(table, runs, rows_validated=len(frame), table_rows=len(whole_table))

@@ -190,9 +190,7 @@ class Warehouse(dg.ConfigurableResource):
         records are the same in this scan stay as they are, so a scan writes what changed.
         """
         minhashes, stored = minhashes or {}, stored or {}
-        stories: dict[str, list[Article]] = {}
-        for article in articles:
-            stories.setdefault(article.source_file, []).append(article)
+        stories = _stories_by_file(articles)
         kept = {
             document.source_file
             for document in documents
@@ -251,9 +249,7 @@ class Warehouse(dg.ConfigurableResource):
             minhashes = dict(
                 conn.execute("select article_id, minhash from raw.minhashes").fetchall()
             )
-        stories: dict[str, list[Article]] = {}
-        for article in articles:
-            stories.setdefault(article.source_file, []).append(article)
+        stories = _stories_by_file(articles)
         scanned = {}
         for document in documents:
             found = tuple(stories.get(document.source_file, ()))
@@ -379,6 +375,13 @@ def _records(conn: duckdb.DuckDBPyConnection, query: str, record_type: type) -> 
     return [
         record_type(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in rows
     ]
+
+
+def _stories_by_file(articles: Iterable[Article]) -> dict[str, list[Article]]:
+    stories: dict[str, list[Article]] = {}
+    for article in articles:
+        stories.setdefault(article.source_file, []).append(article)
+    return stories
 
 
 def insert_records(conn: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
