@@ -15,6 +15,7 @@ from orchestration.docs import DocsSite
 from orchestration.project import (
     DBT_PROJECT,
     dbt_target_path,
+    drop_parse_of_another_project,
     export_dbt_environment,
     prepare_dbt_manifest_if_dev,
 )
@@ -76,6 +77,7 @@ def dbt_models(
     held, failure = [], None
     try:
         target_path = dbt_target_path(warehouse.path)
+        drop_parse_of_another_project(target_path)
         # A build that fails before running any node would leave the last one's results.
         (target_path / "run_results.json").unlink(missing_ok=True)
         for event in dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream():

@@ -26,6 +26,7 @@ _ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 # What dbt writes inside the project rather than reads.
 _DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PARSED_PROJECT_FILE = ".parsed_project"
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
@@ -44,9 +45,25 @@ def dbt_target_path(build_database: str) -> Path:
     return Path(build_database).absolute().parent / "dbt_target"
 
 
+def drop_parse_of_another_project(target_path: Path) -> None:
+    """dbt's parse holds the project's absolute paths, and dbt reads the seed files from them:
+    a parse kept from a project that has since moved, or from another checkout building the
+    same warehouse, fails every seed. Such a parse is dropped, and dbt parses the project whole."""
+    stamp = target_path / PARSED_PROJECT_FILE
+    project = str(Path(DBT_PROJECT.project_dir).resolve())
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == project:
+        return
+    (target_path / PARTIAL_PARSE_FILE).unlink(missing_ok=True)
+    target_path.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(project, encoding="utf-8")
+
+
 def reuse_dbt_parse(build_database: str, target_path: Path) -> None:
     """Give a dbt command with its own `target_path` the parse the last build kept."""
-    parse = dbt_target_path(build_database) / PARTIAL_PARSE_FILE
+    kept = dbt_target_path(build_database)
+    drop_parse_of_another_project(kept)
+    drop_parse_of_another_project(target_path)
+    parse = kept / PARTIAL_PARSE_FILE
     if parse.exists():
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)

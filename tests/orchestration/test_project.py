@@ -13,8 +13,11 @@ import pytest
 from orchestration.project import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
+    PARSED_PROJECT_FILE,
+    PARTIAL_PARSE_FILE,
     DbtCommandError,
     dbt_resource,
+    drop_parse_of_another_project,
     prepare_dbt_manifest,
     run_dbt,
 )
@@ -35,6 +38,20 @@ def test_a_parse_writes_the_manifest_into_the_target_path(tmp_path: Path) -> Non
     run_dbt(["parse", "--quiet"], target_path=tmp_path)
     nodes = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["nodes"]
     assert "model.newsledger.claims" in nodes
+
+
+def test_a_kept_parse_is_dropped_once_the_project_is_elsewhere(tmp_path: Path) -> None:
+    run_dbt(["parse", "--quiet"], target_path=tmp_path)
+    parse = tmp_path / PARTIAL_PARSE_FILE
+    assert parse.is_file()
+    drop_parse_of_another_project(tmp_path)
+    assert not parse.exists(), "a parse no stamp vouches for is dropped"
+    run_dbt(["parse", "--quiet"], target_path=tmp_path)
+    drop_parse_of_another_project(tmp_path)
+    assert parse.is_file(), "the parse of this project is kept"
+    (tmp_path / PARSED_PROJECT_FILE).write_text("/moved/dbt_project", encoding="utf-8")
+    drop_parse_of_another_project(tmp_path)
+    assert not parse.exists()
 
 
 def test_a_failing_dbt_command_raises_with_what_dbt_said(tmp_path: Path) -> None:
