@@ -498,11 +498,24 @@ named_before as (
         figures.start_char - named_mentions.end_char as distance,
         named_mentions.actor_key as subject_key,
         named_mentions.name as subject_name,
-        regexp_replace(
-            right(figure_context.sentence_before, figures.start_char - named_mentions.end_char),
-            '(?i)\s*' || regexp_escape(coalesce(figures.qualifier, '')) || '\s*$',
-            ' '
-        ) as between_text,
+        right(figure_context.sentence_before, figures.start_char - named_mentions.end_char)
+            as text_between,
+        regexp_replace(text_between, '\s+$', '') as text_between_trimmed,
+        coalesce(figures.qualifier, '') as qualifier_text,
+        -- the text between without the figure's qualifier ("at least") at its end; matched
+        -- literally, as a pattern made from each row's qualifier is compiled for every row
+        case
+            when ends_with(lower(text_between_trimmed), lower(qualifier_text))
+                then regexp_replace(
+                    left(
+                        text_between_trimmed,
+                        length(text_between_trimmed) - length(qualifier_text)
+                    ),
+                    '\s+$',
+                    ''
+                ) || ' '
+            else text_between
+        end as between_text,
         lower(regexp_extract(
             substr(figure_context.text_after, 1, 40), '^[\s(]*([A-Za-z-]+)', 1
         )) as counted_word,
