@@ -62,9 +62,10 @@ def ingest_inbox(
 ) -> Ingested:
     """Read every file under `inbox` (recursively, sorted by relative path) into records.
 
-    Files larger than `max_bytes` are rejected unread. Articles that repeat an earlier one,
-    exactly or nearly, carry its id in `duplicate_of`. Raises NotADirectoryError only when
-    `inbox` itself is not a folder; problems with files become rejected Documents.
+    Files larger than `max_bytes` are rejected unread. Articles that repeat one from a file
+    that came earlier (by modification time, then path), exactly or nearly, carry its id in
+    `duplicate_of`. Raises NotADirectoryError only when `inbox` itself is not a folder; problems
+    with files become rejected Documents.
     `progress(files done, files in all)` is called after each file.
 
     `earlier` holds the records an earlier scan by the same code made, by relative path: an
@@ -103,8 +104,21 @@ def ingest_inbox(
     gone = [
         article for path, file in earlier.items() if path not in reused for article in file.articles
     ]
-    marked = mark_duplicates(articles, judged=judged, gone=gone, minhashes=minhashes)
-    return Ingested(documents, marked, len(reused), minhashes)
+    # The copy whose file reached the inbox first stays the original, whatever the names: a
+    # copy added later, even under a name that sorts first, does not take its place.
+    arrived = {d.source_file: d.modified_at or dt.datetime.max for d in documents}
+    marked = {
+        article.article_id: article
+        for article in mark_duplicates(
+            sorted(articles, key=lambda a: (arrived[a.source_file], a.source_file, a.story_index)),
+            judged=judged,
+            gone=gone,
+            minhashes=minhashes,
+        )
+    }
+    return Ingested(
+        documents, [marked[a.article_id] for a in articles], len(reused), minhashes
+    )
 
 
 def _read_files(

@@ -113,7 +113,8 @@ def test_a_scan_keeps_the_minhash_of_each_story_and_reuses_those_of_unchanged_fi
     earlier["b.txt"] = ScannedFile(
         earlier["b.txt"].document, (b_story,), {b_story.article_id: stored}
     )
-    write(tmp_path, "0.txt", weather + " Again.")
+    copy_of_c = write(tmp_path, "0.txt", weather + " Again.")
+    os.utime(copy_of_c, (1_700_000_000, 1_700_000_000))  # comes before b
 
     again = ingest_inbox(tmp_path, earlier=earlier)
 
@@ -189,9 +190,12 @@ def test_a_scan_that_reuses_records_equals_a_fresh_one(tmp_path: Path, change: s
     assert after.reused == len(fresh.documents) - (change.startswith(("add", "edit")))
 
 
-@pytest.mark.parametrize(("added", "kept"), [("b.txt", True), ("0.txt", False)])
+@pytest.mark.parametrize(
+    ("added", "written_before_a", "kept"),
+    [("b.txt", False, True), ("0.txt", False, True), ("b.txt", True, False)],
+)
 def test_stories_before_the_first_new_file_keep_their_earlier_verdicts(
-    tmp_path: Path, added: str, kept: bool
+    tmp_path: Path, added: str, written_before_a: bool, kept: bool
 ) -> None:
     write(tmp_path, "a.txt", STORY)
     before = earlier_scan(ingest_inbox(tmp_path))
@@ -200,7 +204,9 @@ def test_stories_before_the_first_new_file_keep_their_earlier_verdicts(
     before["a.txt"] = ScannedFile(
         before["a.txt"].document, (dataclasses.replace(story, duplicate_of="elsewhere"),)
     )
-    write(tmp_path, added, STORY.replace("night bus", "tram").replace("Monday", "Friday"))
+    new = write(tmp_path, added, STORY.replace("night bus", "tram").replace("Monday", "Friday"))
+    if written_before_a:  # a file copied in with its old time comes before a.txt
+        os.utime(new, (1_700_000_000, 1_700_000_000))
     after = ingest_inbox(tmp_path, earlier=before)
     [verdict] = [a.duplicate_of for a in after.articles if a.source_file == "a.txt"]
     assert verdict == ("elsewhere" if kept else None)
@@ -439,3 +445,15 @@ def test_special_files_are_rejected_without_blocking(tmp_path: Path) -> None:
 def test_missing_inbox_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError):
         ingest_inbox(tmp_path / "nowhere")
+
+
+def test_a_copy_added_later_under_a_name_that_sorts_first_stays_the_copy(tmp_path: Path) -> None:
+    original = write(tmp_path, "z-original.txt", STORY)
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    before = ingest_inbox(tmp_path)
+    write(tmp_path, "a-copy.txt", STORY)
+    for scan in (ingest_inbox(tmp_path, earlier=earlier_scan(before)), ingest_inbox(tmp_path)):
+        copy, first = scan.articles  # in path order
+        assert (copy.source_file, first.source_file) == ("a-copy.txt", "z-original.txt")
+        assert first.duplicate_of is None
+        assert copy.duplicate_of == first.article_id
