@@ -36,6 +36,7 @@ class RunSummary:
     failed_checks: list[str]
     failed_steps: list[str]
     warehouse: str
+    warned_checks: list[str] = field(default_factory=list)
     step_errors: dict[str, str] = field(default_factory=dict)  # failed step -> its error
     docs: str = ""  # the docs index, when the refresh wrote it
 
@@ -49,6 +50,7 @@ class RunSummary:
             f"{self.checks['warned']} warned"
         )
         lines += [f"  failed check: {name}" for name in self.failed_checks]
+        lines += [f"  warned check: {name}" for name in self.warned_checks]
         lines += [
             f"  failed step: {name}: {self.step_errors[name]}"
             if self.step_errors.get(name)
@@ -97,13 +99,14 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         if results[0].success and not tag_errors:
             results.append(_execute(definitions, "load", shared))
     checks: Counter = Counter()
-    failed_checks = []
+    failed_checks, warned_checks = [], []
     for evaluation in (e for result in results for e in result.get_asset_check_evaluations()):
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
             checks["passed"] += 1
         elif evaluation.severity == dg.AssetCheckSeverity.WARN:
             checks["warned"] += 1
+            warned_checks.append(name)
         else:
             checks["failed"] += 1
             failed_checks.append(name)
@@ -120,6 +123,7 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         failed_checks=failed_checks,
         failed_steps=[event.step_key for event in failures] + list(tag_errors),
         warehouse=str(settings.warehouse),
+        warned_checks=warned_checks,
         step_errors={event.step_key: _error_line(event) for event in failures} | tag_errors,
         docs=str(docs_index(settings)) if docs_index(settings).exists() else "",
     )
@@ -240,10 +244,26 @@ def published_row_counts(settings: Settings) -> dict[str, int]:
 
 
 def preflight(settings: Settings) -> None:
-    """Fails in seconds, before any work, when the inbox, the warehouse folder or the spaCy
-    model is not usable; the errors say what to set or install."""
-    from extract.nlp import model_meta
+    """Fails in seconds, before any work, when the inbox, the warehouse folder, the spaCy
+    model, the Dagster home, the schedule or the executor is not usable; the errors say what to
+    set or install."""
+    from dagster._utils.schedules import is_valid_cron_string
 
+    from extract.nlp import model_meta
+    from orchestration.tagging import executor
+
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not Path(home).is_dir():
+        raise FileNotFoundError(
+            f"DAGSTER_HOME {home} is not a folder: create it (with a dagster.yaml such as "
+            ".dagster_home/dagster.yaml) or unset DAGSTER_HOME"
+        )
+    if not is_valid_cron_string(settings.refresh_cron):
+        raise ValueError(
+            f"NEWSLEDGER_REFRESH_CRON={settings.refresh_cron!r} is not a cron schedule "
+            "(five fields, e.g. '0 6 * * *')"
+        )
+    executor(settings.executor)
     if not settings.inbox.is_dir():
         raise FileNotFoundError(
             f"inbox {settings.inbox} is not a folder: set NEWSLEDGER_INBOX to a folder of articles"
@@ -308,7 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"newsledger: {settings.inbox} -> {settings.warehouse}", flush=True)
     has_home = bool(os.environ.get("DAGSTER_HOME"))
     instance = dg.DagsterInstance.get() if has_home else dg.DagsterInstance.ephemeral()
-    summary = run_refresh(settings, instance)
+    from orchestration.project import DbtCommandError
+
+    try:
+        summary = run_refresh(settings, instance)
+    except DbtCommandError as error:  # the dbt project or profile cannot be parsed
+        print(f"newsledger: {error}", file=sys.stderr)
+        return 2
     print(summary.render())
     return 0 if summary.success else 1
 

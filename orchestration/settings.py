@@ -56,7 +56,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        return cls(
+        settings = cls(
             warehouse=Path(env.get("NEWSLEDGER_WAREHOUSE", "data/warehouse.duckdb")).resolve(),
             inbox=Path(env.get("NEWSLEDGER_INBOX", str(PROJECT_ROOT / "seeds"))).resolve(),
             spacy_model=env.get("NEWSLEDGER_SPACY_MODEL", DEFAULT_SPACY_MODEL),
@@ -76,6 +76,23 @@ class Settings:
                 env, "NEWSLEDGER_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
             ),
         )
+        settings.check_outputs_outside_inbox()
+        return settings
+
+    def check_outputs_outside_inbox(self) -> None:
+        """Raises ValueError when newsledger would write inside the inbox, whose scan would then
+        read the warehouse, its build folder or the docs as articles."""
+        written = {
+            "NEWSLEDGER_WAREHOUSE": self.warehouse,
+            "NEWSLEDGER_DOCS": self.docs_folder,
+            "NEWSLEDGER_TAGGING_DIR": self.tagging_folder,
+        }
+        for name, path in written.items():
+            if path.is_relative_to(self.inbox):
+                raise ValueError(
+                    f"{name} ({path}) is inside NEWSLEDGER_INBOX ({self.inbox}): the scan would "
+                    "read newsledger's own files as articles; put it outside the inbox"
+                )
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -38,7 +38,10 @@ def executor(import_path: str | None) -> dg.ExecutorDefinition:
     if not import_path:
         return dg.in_process_executor
     module, _, attribute = import_path.partition(":")
-    found = getattr(importlib.import_module(module), attribute, None)
+    try:
+        found = getattr(importlib.import_module(module), attribute, None)
+    except ImportError:
+        found = None
     if not isinstance(found, dg.ExecutorDefinition):
         raise ValueError(
             f"NEWSLEDGER_EXECUTOR={import_path!r} does not name a Dagster executor "

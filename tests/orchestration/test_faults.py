@@ -937,3 +937,31 @@ def test_a_missing_inbox_fails_fast_saying_what_to_set(
     error = capsys.readouterr().err
     assert "is not a folder: set NEWSLEDGER_INBOX to a folder of articles" in error
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("DAGSTER_HOME", "{tmp}/no_such_home", "DAGSTER_HOME {tmp}/no_such_home is not a folder"),
+        ("NEWSLEDGER_REFRESH_CRON", "every day", "'every day' is not a cron schedule"),
+        ("NEWSLEDGER_EXECUTOR", "dagster:no_such_executor", "does not name a Dagster executor"),
+        ("NEWSLEDGER_EXECUTOR", "no_such_module:executor", "does not name a Dagster executor"),
+        ("NEWSLEDGER_WAREHOUSE", "{tmp}/inbox/w.duckdb", "is inside NEWSLEDGER_INBOX"),
+        ("NEWSLEDGER_DBT_TARGET", "no_such_target", "does not have a target named"),
+    ],
+)
+def test_an_unusable_setting_fails_fast_saying_which(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+    setting: str, value: str, said: str,
+) -> None:
+    write_stories(tmp_path / "inbox", range(2), seed=1)
+    for name in ("DAGSTER_HOME", "NEWSLEDGER_REFRESH_CRON", "NEWSLEDGER_EXECUTOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSLEDGER_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("NEWSLEDGER_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv(setting, value.format(tmp=tmp_path))
+    assert main(["run"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("newsledger: "), error
+    assert said.format(tmp=tmp_path) in error, error
+    assert not (tmp_path / "warehouse.duckdb").exists()

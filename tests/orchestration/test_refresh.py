@@ -74,6 +74,9 @@ def test_the_refresh_succeeds_with_every_check_passing(built) -> None:
     assert summary.success, summary.render()
     assert summary.checks["failed"] == 0, summary.render()
     assert summary.checks["passed"] > 20
+    assert len(summary.warned_checks) == summary.checks["warned"]
+    for name in summary.warned_checks:
+        assert f"  warned check: {name}\n" in summary.render()
 
 
 def test_every_dbt_check_judges_the_materialization_of_its_run(built, instance) -> None:

@@ -27,3 +27,22 @@ def test_warehouse_connections_are_held_to_the_memory_limit(tmp_path: Path) -> N
     with warehouse.connect() as conn:
         limit = conn.execute("select current_setting('memory_limit')").fetchone()[0]
     assert limit == "244.1 MiB"  # 256 * 10**6 bytes
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ({"NEWSLEDGER_WAREHOUSE": "{inbox}/warehouse.duckdb"}, "NEWSLEDGER_WAREHOUSE"),
+        ({"NEWSLEDGER_DOCS": "{inbox}/docs"}, "NEWSLEDGER_DOCS"),
+        ({"NEWSLEDGER_TAGGING_DIR": "{inbox}/deep/tagging"}, "NEWSLEDGER_TAGGING_DIR"),
+    ],
+)
+def test_a_warehouse_docs_or_tag_folder_inside_the_inbox_is_refused_by_name(
+    tmp_path: Path, written: dict[str, str], name: str
+) -> None:
+    inbox = tmp_path / "news"
+    outside = {"NEWSLEDGER_INBOX": str(inbox), "NEWSLEDGER_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    assert Settings.from_env(outside).inbox == inbox
+    inside = outside | {key: value.format(inbox=inbox) for key, value in written.items()}
+    with pytest.raises(ValueError, match=f"{name} .* is inside NEWSLEDGER_INBOX"):
+        Settings.from_env(inside)
