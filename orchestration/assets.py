@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from expectations import import_great_expectations
-from extract.tag_batches import plan_batches
+from extract.tag_batches import BatchPlan, plan_batches
 from orchestration.apart import run_apart
 from orchestration.progress import Progress
 from orchestration.resources import Inbox, NlpPipeline
@@ -71,7 +71,7 @@ def inbox_scan(
         f"({scan.unchanged} unchanged since the last scan, not read again), "
         f"{len(scan.rejected)} rejected; {scan.articles} stories"
     )
-    register_tag_batches(context.instance, scan.batch_keys)
+    register_tag_batches(context.instance, scan.batches.keys, dropped=scan.batches.dropped)
     yield dg.MaterializeResult(
         asset_key=RAW_DOCUMENTS,
         metadata={
@@ -85,7 +85,7 @@ def inbox_scan(
         metadata={
             "dagster/row_count": scan.articles,
             "duplicates": scan.duplicates,
-            "tag_batches": len(scan.batch_keys),
+            "tag_batches": len(scan.batches.keys),
         },
     )
 
@@ -99,7 +99,7 @@ class InboxScan:
     rejected: list[tuple[str, str]]  # (source_file, reason)
     articles: int
     duplicates: int
-    batch_keys: list[str]
+    batches: BatchPlan  # the batches left to tag, and those this scan dropped
 
 
 def scan_inbox(
@@ -126,15 +126,15 @@ def scan_inbox(
         ],
         articles=len(scanned.articles),
         duplicates=sum(1 for a in scanned.articles if a.duplicate_of),
-        batch_keys=write_tag_batches(warehouse, nlp, tag_files, log),
+        batches=write_tag_batches(warehouse, nlp, tag_files, log),
     )
 
 
 def write_tag_batches(
     warehouse: Warehouse, nlp: NlpPipeline, tag_files: TagFiles, log: Callable[[str], None]
-) -> list[str]:
+) -> BatchPlan:
     """Writes a batch file for every slice of the articles that need tags; batches planned
-    before and still wanted are kept. Returns the keys of every batch to tag."""
+    before and still wanted are kept, the others removed. Returns the plan."""
     version = nlp.version()
     forgotten = warehouse.forget_stale_tags(version)
     if forgotten:
@@ -158,16 +158,20 @@ def write_tag_batches(
         )
     else:
         log("no new articles: nothing to tag")
-    return list(plan.keys)
+    return plan
 
 
-def register_tag_batches(instance: dg.DagsterInstance, keys: Sequence[str]) -> None:
-    """Makes the tag_batches partitions exactly these batches."""
+def register_tag_batches(
+    instance: dg.DagsterInstance, keys: Sequence[str], *, dropped: Sequence[str]
+) -> None:
+    """Adds the partitions of the batches to tag and deletes those of the batches this scan
+    dropped. The partitions of other batches stay: warehouses that share a Dagster instance
+    share its tag_batches partitions, and another warehouse's batches may be waiting."""
     registered = set(instance.get_dynamic_partitions(TAG_BATCH_PARTITIONS.name))
     instance.add_dynamic_partitions(
         TAG_BATCH_PARTITIONS.name, [key for key in keys if key not in registered]
     )
-    for key in registered - set(keys):
+    for key in registered.intersection(dropped).difference(keys):
         instance.delete_dynamic_partition(TAG_BATCH_PARTITIONS.name, key)
 
 

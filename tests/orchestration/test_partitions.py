@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -82,3 +83,35 @@ def test_a_batch_loaded_twice_adds_no_rows(tmp_path: Path, in_batches_of_three) 
     for _ in range(2):
         warehouse.load_tags(files.batches().values())
     assert warehouse.row_counts([*NLP_TABLES, "nlp.tagged_articles"]) == before
+
+
+def test_a_scan_of_another_warehouse_keeps_the_batches_this_one_left_to_tag(
+    tmp_path: Path, inbox: Path
+) -> None:
+    from orchestration.definitions import build_definitions
+
+    first_inbox = shutil.copytree(inbox, tmp_path / "first_inbox")
+    other_inbox = tmp_path / "other_inbox"
+    write_corpus(generate_corpus(4, seed=12, prefix="other-"), other_inbox)
+
+    def scan(name: str, articles: Path, instance: dg.DagsterInstance) -> set[str]:
+        settings = Settings(
+            warehouse=tmp_path / name / "warehouse.duckdb", inbox=articles, tag_batch_articles=3
+        )
+        ingest = build_definitions(settings).resolve_job_def("ingest")
+        assert ingest.execute_in_process(instance=instance).success
+        return set(TagFiles(path=str(settings.tagging_folder)).untagged())
+
+    with dg.instance_for_test() as instance:
+        waiting = scan("first", first_inbox, instance)
+        other = scan("second", other_inbox, instance)
+        registered = set(instance.get_dynamic_partitions("tag_batches"))
+        assert waiting and other and waiting.isdisjoint(other)
+        assert registered == waiting | other
+        assert scan("first", first_inbox, instance) == waiting
+        assert set(instance.get_dynamic_partitions("tag_batches")) == waiting | other
+        # Its articles gone, the first warehouse drops its batches, and their partitions go.
+        for path in first_inbox.iterdir():
+            path.unlink()
+        assert scan("first", first_inbox, instance) == set()
+        assert set(instance.get_dynamic_partitions("tag_batches")) == other
