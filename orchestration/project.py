@@ -65,7 +65,6 @@ def reuse_dbt_parse(build_database: str, target_path: Path) -> None:
     drop_parse_of_another_project(target_path)
     parse = kept / PARTIAL_PARSE_FILE
     if parse.exists():
-        target_path.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
 
 
