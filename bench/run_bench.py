@@ -10,7 +10,7 @@ One run does, on the same corpus:
    every 0.2 s);
 3. the near-duplicate effect: words tagged against words ingested;
 4. the README's example queries on the published warehouse;
-5. an incremental refresh after adding 10 new articles;
+5. incremental refreshes, each after adding 10 new articles (3 rounds; the median counts);
 6. the bare limit on exactly the bodies the NLP step tagged: `nlp.pipe(bodies,
    n_process=os.cpu_count())` with `extract.nlp.build_nlp` and with plain `spacy.load`;
 
@@ -287,6 +287,37 @@ def run_pipeline(ws: Workspace, args: argparse.Namespace, label: str) -> dict[st
         _say(f"{label}: FAILED (exit {measured.returncode}); see {ws.root / f'{label}.log'}")
     _say(f"{label}: {measured.wall_seconds:.1f} s, peak {_gib(measured.memory['peak_rss_bytes'])}")
     return result
+
+
+def incremental_refreshes(ws: Workspace, args: argparse.Namespace) -> dict[str, object]:
+    """`args.incremental_rounds` refreshes, each after adding `args.incremental` new articles.
+    A single refresh is a sample of a few tens of seconds that the machine's noise moves by a
+    tenth, so the verdict takes the median round; the rounds' walls are kept beside it."""
+    rounds = []
+    for number in range(1, args.incremental_rounds + 1):
+        added = generate_corpus.generate_corpus(
+            args.incremental, seed=args.seed + 1_000_003 * number, duplicate_share=0.0,
+            prefix=f"added{number}-",
+        )
+        generate_corpus.write_corpus(added, ws.inbox)
+        refresh = run_pipeline(ws, args, f"incremental-{number}")
+        refresh["articles_added"] = len(added)
+        rounds.append(refresh)
+    walls = [refresh["wall_seconds"] for refresh in rounds]
+    median = statistics.median(walls)
+    incremental = dict(min(rounds, key=lambda refresh: abs(refresh["wall_seconds"] - median)))
+    incremental["wall_seconds"] = round(median, 3)
+    incremental["round_wall_seconds"] = walls
+    incremental["memory"] = {
+        **incremental["memory"],
+        **{
+            key: max(refresh["memory"][key] for refresh in rounds)
+            for key in ("peak_rss_bytes", "peak_pss_bytes")
+        },
+    }
+    incremental["warehouse"] = warehouse_stats(ws.warehouse)
+    incremental["warehouse"].pop("duplicate_files")
+    return incremental
 
 
 def run_events(dagster_home: Path, started_at: float) -> dict[str, object]:
@@ -610,8 +641,10 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
     incremental = results.get("incremental")
     if incremental:
         share_of_build = incremental["wall_seconds"] / wall
+        rounds = incremental.get("round_wall_seconds") or [incremental["wall_seconds"]]
         row(f"incremental refresh of {incremental['articles_added']} new articles <= 5% of build",
-            f"{incremental['wall_seconds']:,.1f} s = {share_of_build:.1%} of {wall:,.1f} s",
+            f"{incremental['wall_seconds']:,.1f} s = {share_of_build:.1%} of {wall:,.1f} s "
+            f"(median of {', '.join(f'{seconds:.1f}' for seconds in rounds)} s)",
             share_of_build <= TARGETS["incremental_share"],
             "" if n >= 10_000 else "target is set at 10,000 articles")
 
@@ -722,7 +755,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=int(os.environ.get("ARTICLES") or 1000))
     parser.add_argument("--duplicate-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--incremental", type=int, default=10, help="articles added (0: skip)")
+    parser.add_argument("--incremental", type=int, default=10,
+                        help="articles added before each refresh (0: skip)")
+    parser.add_argument("--incremental-rounds", type=int, default=3,
+                        help="refreshes, each after adding --incremental articles (median counts)")
     parser.add_argument("--nlp-processes", type=int, default=1, help="NEWSLEDGER_NLP_PROCESSES")
     parser.add_argument("--bare-processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--batch-size", type=int, default=16, help="NEWSLEDGER_NLP_BATCH_SIZE")
@@ -814,14 +850,7 @@ def run_all(ws: Workspace, args: argparse.Namespace, results: dict[str, object])
     n_bodies = dump_tagged_bodies(ws.warehouse, bodies)
 
     if args.incremental:
-        added = generate_corpus.generate_corpus(
-            args.incremental, seed=args.seed + 1_000_003, duplicate_share=0.0, prefix="added-"
-        )
-        generate_corpus.write_corpus(added, ws.inbox)
-        results["incremental"] = incremental = run_pipeline(ws, args, "incremental")
-        incremental["articles_added"] = len(added)
-        incremental["warehouse"] = warehouse_stats(ws.warehouse)
-        incremental["warehouse"].pop("duplicate_files")
+        results["incremental"] = incremental_refreshes(ws, args)
 
     results["bare"] = {}
     for variant in [v for v in args.bare.split(",") if v]:
