@@ -7,8 +7,8 @@ process, one after the other, and reports wall time, CPU time of the process and
 
 - `bare`: `nlp.pipe(bodies, n_process=N, batch_size=B)` with `extract.nlp.build_nlp`;
 - `tag`: `tag_articles(..., n_process=N, batch_size=B)` over one iterator of all articles;
-- `tag-chunked`: `tag_articles` called afresh for every `4 * B` articles, as the Dagster asset
-  `tag_new_articles` calls it.
+- `tag-chunked`: `tag_articles` called afresh for every `--tag-batch-articles` articles (500, as
+  NEWSLEDGER_TAG_BATCH_ARTICLES), as each `tag_batch` run calls it once for its batch.
 
 The ratios of interest are tag / bare in articles per second and in CPU seconds. `--repeat`
 runs each variant that many times and keeps the fastest (the machine is shared).
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--n-process", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--tag-batch-articles", type=int, default=500)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--code", type=Path, default=BENCH_DIR.parent,
@@ -90,6 +91,7 @@ def measure(variant: str, corpus: Path, args: argparse.Namespace) -> dict[str, f
     command = [
         sys.executable, __file__, "--run-variant", variant, "--corpus", str(corpus),
         "--n-process", str(args.n_process), "--batch-size", str(args.batch_size),
+        "--tag-batch-articles", str(args.tag_batch_articles),
         "--code", str(args.code),
     ]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -131,7 +133,7 @@ def run_variant(args: argparse.Namespace) -> int:
     elif args.run_variant == "tag":
         done = tag(articles)
     else:
-        step = 4 * args.batch_size
+        step = args.tag_batch_articles
         done = sum(tag(articles[i : i + step]) for i in range(0, len(articles), step))
     wall = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before
