@@ -291,8 +291,8 @@ def run_pipeline(ws: Workspace, args: argparse.Namespace, label: str) -> dict[st
 
 def incremental_refreshes(ws: Workspace, args: argparse.Namespace) -> dict[str, object]:
     """`args.incremental_rounds` refreshes, each after adding `args.incremental` new articles.
-    A single refresh is a sample of a few tens of seconds that the machine's noise moves by a
-    tenth, so the verdict takes the median round; the rounds' walls are kept beside it."""
+    A single refresh is a sample of a few tens of seconds that the machine's noise moves by up
+    to a tenth, so the verdict takes the median round; the rounds' walls are kept beside it."""
     rounds = []
     for number in range(1, args.incremental_rounds + 1):
         added = generate_corpus.generate_corpus(
@@ -758,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental", type=int, default=10,
                         help="articles added before each refresh (0: skip)")
     parser.add_argument("--incremental-rounds", type=int, default=3,
-                        help="refreshes, each after adding --incremental articles (median counts)")
+                        help="refreshes, each after adding --incremental articles (0: skip)")
     parser.add_argument("--nlp-processes", type=int, default=1, help="NEWSLEDGER_NLP_PROCESSES")
     parser.add_argument("--bare-processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--batch-size", type=int, default=16, help="NEWSLEDGER_NLP_BATCH_SIZE")
@@ -849,7 +849,7 @@ def run_all(ws: Workspace, args: argparse.Namespace, results: dict[str, object])
     bodies = ws.root / "tagged-bodies.jsonl"
     n_bodies = dump_tagged_bodies(ws.warehouse, bodies)
 
-    if args.incremental:
+    if args.incremental and args.incremental_rounds:
         results["incremental"] = incremental_refreshes(ws, args)
 
     results["bare"] = {}
