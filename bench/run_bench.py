@@ -55,12 +55,16 @@ TARGETS = {
     "memory_growth": 0.20,  # 10,000-article peak within 20% of the 1,000-article one
     "query_ms": 200.0,
 }
+# The load run's steps that tag what no tag_batch run has, and load the tags.
+LOAD_RUN_TAGGING_STEPS = ("nlp__tag_batches", "nlp_tags")
+TAGGING_STEPS = ("tag_one_batch", *LOAD_RUN_TAGGING_STEPS)
 STAGES = (  # (name, how the Dagster step keys, without their `@run`, map to it)
     ("ingest", lambda key: key == "inbox_scan"),
-    ("nlp", lambda key: key in ("tag_one_batch", "tag_batches", "nlp_tags")),
+    ("nlp", lambda key: key in TAGGING_STEPS),
     ("dbt", lambda key: key.startswith("dbt_models")),
     ("checks", lambda key: key.endswith("_great_expectations")),
     ("publish", lambda key: key.endswith("published")),
+    ("docs", lambda key: key.startswith("docs__")),
 )
 
 
@@ -360,7 +364,7 @@ def run_events(dagster_home: Path, started_at: float) -> dict[str, object]:
                 (entry.timestamp, entry.step_key, entry.user_message)
                 for entry in instance.all_logs(run.run_id)
                 if entry.dagster_event is None
-                and entry.step_key in ("tag_one_batch", "tag_batches", "nlp_tags")
+                and entry.step_key in TAGGING_STEPS
             ]
         load = next((run for run in runs if run.job_name == "load"), runs[0])
         status = "success" if all(r.status.value == "SUCCESS" for r in runs) else "failure"
@@ -420,7 +424,7 @@ def stage_times(result: dict[str, object]) -> dict[str, float | None]:
         stages["tagging"] = tagging["seconds"]
         nlp_steps = [
             s.get("seconds", 0.0) for key, s in steps.items()
-            if key.split("@")[0] in ("tag_batches", "nlp_tags")
+            if key.split("@")[0] in LOAD_RUN_TAGGING_STEPS
         ]
         stages["nlp"] = round(tagging["seconds"] + sum(nlp_steps), 3)
     if calls:
@@ -680,6 +684,34 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
     return rows
 
 
+STAGE_ROWS = (  # (label, key of `stage_times`)
+    ("startup (imports, dbt parse, definitions)", "startup"),
+    ("ingest step", "ingest"),
+    ("  of which reading the inbox", "ingest_extract"),
+    ("  of which near-duplicate marking", "ingest_dedup"),
+    ("NLP step", "nlp"),
+    ("  of which rules on the Docs (main process)", "nlp_rules"),
+    ("load (raw.* and nlp.* writes, inside the steps above)", "load"),
+    ("dbt build", "dbt"),
+    ("checks (Great Expectations)", "checks"),
+    ("  of which reading the rows to validate into pandas", "checks_read"),
+    ("publish", "publish"),
+    ("docs (dbt docs, Data Docs, report)", "docs"),
+    ("between steps and runs (Dagster)", "orchestration_gaps"),
+    ("teardown (summary, exit)", "teardown"),
+)
+
+
+def stage_table(what: str, stages: dict[str, float | None], wall: float) -> list[str]:
+    lines = [f"| stage of {what} | seconds | share of wall |", "|---|---:|---:|"]
+    for label, key in STAGE_ROWS:
+        value = stages.get(key)
+        if value is not None:
+            lines.append(f"| {label} | {value:,.1f} | {value / wall:.1%} |")
+    lines.append(f"| **total wall** | **{wall:,.1f}** | 100% |")
+    return lines
+
+
 def markdown(results: dict[str, object]) -> str:
     corpus, build, stats = results["corpus"], results["build"], results["warehouse"]
     stages = build["stages"]
@@ -694,31 +726,7 @@ def markdown(results: dict[str, object]) -> str:
         verdict = {True: "PASS", False: "**FAIL**", None: "n/a"}[row["passed"]]
         lines.append(f"| {row['target']} | {row['measured']} | {verdict} | {row['note']} |")
     wall = build["wall_seconds"]
-    lines += [
-        "",
-        "| stage of the full build | seconds | share of wall |",
-        "|---|---:|---:|",
-    ]
-    order = (
-        ("startup (imports, dbt parse, definitions)", "startup"),
-        ("ingest step", "ingest"),
-        ("  of which reading the inbox", "ingest_extract"),
-        ("  of which near-duplicate marking", "ingest_dedup"),
-        ("NLP step", "nlp"),
-        ("  of which rules on the Docs (main process)", "nlp_rules"),
-        ("load (raw.* and nlp.* writes, inside the steps above)", "load"),
-        ("dbt build", "dbt"),
-        ("checks (Great Expectations)", "checks"),
-        ("  of which reading the rows to validate into pandas", "checks_read"),
-        ("publish", "publish"),
-        ("between steps (Dagster)", "orchestration_gaps"),
-        ("teardown (summary, exit)", "teardown"),
-    )
-    for label, key in order:
-        value = stages.get(key)
-        if value is not None:
-            lines.append(f"| {label} | {value:,.1f} | {value / wall:.1%} |")
-    lines.append(f"| **total wall** | **{wall:,.1f}** | 100% |")
+    lines += ["", *stage_table("the full build", stages, wall)]
     articles_per_s = stats["articles"] / wall
     words_per_s = stats["words"] / wall
     lines += [
@@ -727,6 +735,10 @@ def markdown(results: dict[str, object]) -> str:
         f"{stats['articles']:,} articles; NLP step tagged {stats['tagged_articles']:,} articles "
         f"({stats['tagged_words']:,} words) in {stages.get('nlp') or 0:,.1f} s",
     ]
+    refresh = results.get("incremental")
+    if refresh and refresh.get("stages"):
+        what = f"the refresh of {refresh['articles_added']} new articles (the median round)"
+        lines += ["", *stage_table(what, refresh["stages"], refresh["wall_seconds"])]
     for variant, bare in results["bare"].items():
         if "words_per_second" in bare:
             lines.append(
@@ -778,6 +790,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.report:
         results = json.loads(args.report.read_text())
+        for run in (results["build"], results.get("incremental")):
+            if run:
+                run["stages"] = stage_times(run)
         results["targets"] = evaluate(results, latest_small(args.results_dir, args.articles))
         print(markdown(results))
         return 0
