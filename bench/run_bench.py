@@ -793,7 +793,8 @@ def main(argv: list[str] | None = None) -> int:
         for run in (results["build"], results.get("incremental")):
             if run:
                 run["stages"] = stage_times(run)
-        results["targets"] = evaluate(results, latest_small(args.results_dir, args.articles))
+        smaller = latest_small(args.results_dir, results["corpus"]["articles"])
+        results["targets"] = evaluate(results, smaller)
         print(markdown(results))
         return 0
 
