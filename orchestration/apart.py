@@ -9,6 +9,7 @@ result and log lines only, and gives all of its memory back when it ends.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -142,6 +143,9 @@ def exit_with_parent(parent: int) -> None:
 
 
 def _child(work: Callable[[Callable[[str], None]], object], sender: Connection) -> None:
+    # What the child inherits it only reads: a garbage collection would walk all of it, and
+    # copy each page it touches.
+    gc.freeze()
     exit_with_parent(os.getppid())
     _leave_run_logging()
     try:
