@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import subprocess
@@ -108,6 +109,13 @@ def test_what_the_child_allocates_does_not_stay_here() -> None:
     assert run_apart(work) == 46_875
     assert _rss_bytes() - before < 50 * 2**20  # in this process: over 200 MB more
     assert _CACHE == []
+
+
+def test_the_child_leaves_what_it_inherits_out_of_garbage_collection() -> None:
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    assert run_apart(lambda _: gc.get_freeze_count()) > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_child_ends_soon_after_its_parent_is_killed(tmp_path) -> None:

@@ -1,11 +1,14 @@
-"""`newsledger run` holds one refresh of a warehouse at a time."""
+"""`newsledger run` holds one refresh of a warehouse at a time, and keeps what it loads out of the
+garbage collector's walks."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from pathlib import Path
 
-from orchestration.cli import one_refresh_at_a_time
+from orchestration.cli import loaded_objects_frozen, one_refresh_at_a_time
 from orchestration.settings import Settings
 
 
@@ -35,3 +38,37 @@ def test_refreshes_of_different_warehouses_do_not_wait(tmp_path: Path) -> None:
     second = Settings(warehouse=tmp_path / "b" / "warehouse.duckdb", inbox=tmp_path)
     with one_refresh_at_a_time(first), one_refresh_at_a_time(second):
         pass
+
+
+class Node:
+    """A container the garbage collector tracks."""
+
+
+def test_what_loads_is_frozen_and_its_garbage_collected_first() -> None:
+    assert gc.isenabled()
+    try:
+        with loaded_objects_frozen():
+            assert not gc.isenabled()
+            loaded = Node()
+            loaded.itself = loaded
+            garbage = Node()
+            garbage.itself = garbage
+            collected = weakref.ref(garbage)
+            del garbage
+        assert gc.isenabled()
+        assert collected() is None
+        assert not any(loaded is tracked for tracked in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(loaded is tracked for tracked in gc.get_objects())
+
+
+def test_a_collector_disabled_before_stays_disabled() -> None:
+    gc.disable()
+    try:
+        with loaded_objects_frozen():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
