@@ -270,11 +270,12 @@ def published_row_counts(settings: Settings) -> dict[str, int]:
 
 def preflight(settings: Settings) -> None:
     """Fails in seconds, before any work, when the inbox, the warehouse folder, the spaCy
-    model, the Dagster home, the schedule or the executor is not usable; the errors say what to
-    set or install."""
+    model, the Dagster home, the schedule, the executor or the dbt target is not usable; the
+    errors say what to set or install."""
     from dagster._utils.schedules import is_valid_cron_string
 
     from extract.nlp import model_meta
+    from orchestration.project import DBT_TARGET_ENV, dbt_profile_targets
     from orchestration.tagging import executor
 
     home = os.environ.get("DAGSTER_HOME")
@@ -289,6 +290,13 @@ def preflight(settings: Settings) -> None:
             "(five fields, e.g. '0 6 * * *')"
         )
     executor(settings.executor)
+    target = os.environ.get(DBT_TARGET_ENV)
+    if target is not None and target not in (targets := dbt_profile_targets()):
+        raise ValueError(
+            f"{DBT_TARGET_ENV}={target!r}: the dbt profile (dbt_project/profiles.yml) does not "
+            f"have a target named {target!r}; it has {', '.join(targets)}: add an output there "
+            f"or unset {DBT_TARGET_ENV}"
+        )
     if not settings.inbox.is_dir():
         raise FileNotFoundError(
             f"inbox {settings.inbox} is not a folder: set NEWSLEDGER_INBOX to a folder of articles"

@@ -21,6 +21,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 # dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
 BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
 MEMORY_LIMIT_ENV = "NEWSLEDGER_DUCKDB_MEMORY_LIMIT"
+DBT_TARGET_ENV = "NEWSLEDGER_DBT_TARGET"
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 _ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 # What dbt writes inside the project rather than reads.
@@ -80,6 +81,14 @@ class QuickDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
+
+
+def dbt_profile_targets() -> list[str]:
+    """The outputs of the project's dbt profile: the targets NEWSLEDGER_DBT_TARGET may name."""
+    import yaml
+
+    profiles = yaml.safe_load((Path(DBT_PROJECT.profiles_dir) / "profiles.yml").read_text())
+    return sorted(profiles["newsledger"]["outputs"])
 
 
 def dbt_resource() -> DbtCliResource:

@@ -57,7 +57,9 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         settings = cls(
-            warehouse=Path(env.get("NEWSLEDGER_WAREHOUSE", "data/warehouse.duckdb")).resolve(),
+            warehouse=Path(
+                env.get("NEWSLEDGER_WAREHOUSE", str(PROJECT_ROOT / "data" / "warehouse.duckdb"))
+            ).resolve(),
             inbox=Path(env.get("NEWSLEDGER_INBOX", str(PROJECT_ROOT / "seeds"))).resolve(),
             spacy_model=env.get("NEWSLEDGER_SPACY_MODEL", DEFAULT_SPACY_MODEL),
             max_file_bytes=_positive_int(env, "NEWSLEDGER_MAX_FILE_BYTES", 5_000_000),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from extract.nlp import ArticleText
 from orchestration.assets import MART_NAMES
 from orchestration.automation import inbox_state
 from orchestration.definitions import build_definitions
+from orchestration.project import DBT_PROJECT
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.tag_files import TagFiles
 
@@ -60,6 +62,19 @@ def test_every_mart_descends_from_the_inbox_scan(defs) -> None:
         assert dg.AssetKey(["raw", "articles"]) in ancestors, mart
     published_ancestors = graph.get_ancestor_asset_keys(dg.AssetKey(["warehouse", "published"]))
     assert dg.AssetKey(["nlp", "quotes"]) in published_ancestors
+
+
+def test_every_dbt_data_test_is_an_asset_check(defs) -> None:
+    manifest = json.loads(Path(DBT_PROJECT.manifest_path).read_text())
+    data_tests = {
+        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
+    }
+    graph = defs.resolve_asset_graph()
+    checks = {
+        check.name for key in graph.get_all_asset_keys() 
+        for check in graph.get(key).check_keys
+    }
+    assert data_tests and data_tests <= checks, sorted(data_tests - checks)
 
 
 def test_every_writer_shares_the_warehouse_pool_and_taggers_hold_none(defs) -> None:

@@ -964,4 +964,5 @@ def test_an_unusable_setting_fails_fast_saying_which(
     error = capsys.readouterr().err
     assert error.startswith("newsledger: "), error
     assert said.format(tmp=tmp_path) in error, error
+    assert error.count("\n") == 1, error
     assert not (tmp_path / "warehouse.duckdb").exists()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings
+from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, PROJECT_ROOT, Settings
 from orchestration.warehouse import Warehouse
 
 
@@ -10,6 +10,15 @@ def test_the_duckdb_memory_limit_defaults_and_can_be_set() -> None:
     assert Settings.from_env({}).duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT
     limit = Settings.from_env({"NEWSLEDGER_DUCKDB_MEMORY_LIMIT": "512MB"}).duckdb_memory_limit
     assert limit == "512MB"
+
+
+def test_the_default_inbox_and_warehouse_are_the_projects_wherever_it_runs_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.inbox == PROJECT_ROOT / "seeds"
+    assert settings.warehouse == PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
 @pytest.mark.parametrize("raw", ["lots", "512", "-1GB", "1 PB"])
