@@ -71,8 +71,7 @@ def test_every_dbt_data_test_is_an_asset_check(defs) -> None:
     }
     graph = defs.resolve_asset_graph()
     checks = {
-        check.name for key in graph.get_all_asset_keys() 
-        for check in graph.get(key).check_keys
+        check.name for key in graph.get_all_asset_keys() for check in graph.get(key).check_keys
     }
     assert data_tests and data_tests <= checks, sorted(data_tests - checks)
 
