@@ -409,4 +409,7 @@ def _summary(notes: list[str]) -> str | None:
 
 
 def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """The path inside `root` as text; bytes of a name that are not UTF-8 are shown as `\\xff`, so
+    the name can be stored and shown, and stays distinct."""
+    relative = path.relative_to(root).as_posix()
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -457,3 +457,15 @@ def test_a_copy_added_later_under_a_name_that_sorts_first_stays_the_copy(tmp_pat
         assert (copy.source_file, first.source_file) == ("a-copy.txt", "z-original.txt")
         assert first.duplicate_of is None
         assert copy.duplicate_of == first.article_id
+
+
+def test_a_name_that_is_not_utf8_is_read_and_shown_with_its_bytes_escaped(tmp_path: Path) -> None:
+    write(tmp_path, "plain.txt", STORY)
+    odd = os.fsencode(tmp_path) + b"/caf\xe9 " + b"\xff.txt"
+    with open(odd, "wb") as file:
+        file.write(STORY.replace("night bus", "tram").encode())
+    scan = ingest_inbox(tmp_path)
+    assert sorted(d.source_file for d in scan.documents) == ["caf\\xe9 \\xff.txt", "plain.txt"]
+    assert {d.status for d in scan.documents} == {"ingested"}
+    again = ingest_inbox(tmp_path, earlier=earlier_scan(scan))
+    assert again.reused == 2
