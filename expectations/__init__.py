@@ -5,7 +5,7 @@ the key columns of all of them, into pandas DataFrames and call `validate_table`
 imported only when a suite is built or run.
 """
 
-from expectations.suites import TABLES
+from expectations.suites import CRITICAL, TABLES
 from expectations.validation import (
     Failure,
     Validation,
@@ -15,6 +15,7 @@ from expectations.validation import (
 )
 
 __all__ = [
+    "CRITICAL",
     "TABLES",
     "Failure",
     "Validation",

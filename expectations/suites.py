@@ -213,9 +213,11 @@ def _columns_present(table: str) -> list[Expectation]:
     )
 
 
-def _at_least_one_row(severity: str) -> list[Expectation]:
+def _at_least_one_row() -> list[Expectation]:
+    """Warns, never blocks: an inbox whose every file was removed or rejected makes empty tables,
+    and a refresh publishes them (with the reasons in raw.documents) rather than never again."""
     gxe = _gxe()
-    return [_tagged(severity, gxe.ExpectTableRowCountToBeBetween(min_value=1))]
+    return warning(gxe.ExpectTableRowCountToBeBetween(min_value=1))
 
 
 def _key(*columns: str) -> list[Expectation]:
@@ -234,6 +236,19 @@ def _required_text(column: str, *, not_null: bool = True) -> list[Expectation]:
     gxe = _gxe()
     checks = [
         gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NOT_BLANK_REGEX),
+        gxe.ExpectColumnValuesToBeOfType(column=column, type_="str"),
+    ]
+    if not_null:
+        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
+    return critical(*checks)
+
+
+def _file_path(column: str, *, not_null: bool = True) -> list[Expectation]:
+    """A path inside the inbox: never empty, a string; never null unless `not_null=False` (a key
+    checks it). Unlike `_required_text` it may be blank: a file can be named " "."""
+    gxe = _gxe()
+    checks = [
+        gxe.ExpectColumnValueLengthsToBeBetween(column=column, min_value=1),
         gxe.ExpectColumnValuesToBeOfType(column=column, type_="str"),
     ]
     if not_null:
@@ -504,10 +519,10 @@ def raw_documents() -> Suite:
         "raw.documents",
         (
             *_columns_present("raw.documents"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("document_id"),
             *_key("source_file"),
-            *_required_text("source_file", not_null=False),  # the key checks nulls
+            *_file_path("source_file", not_null=False),  # the key checks nulls
             *_in_set("status", DOCUMENT_STATUSES),
             *_in_set("file_type", FILE_TYPES),
             *_count("size_bytes"),
@@ -535,11 +550,11 @@ def raw_articles() -> Suite:
         "raw.articles",
         (
             *_columns_present("raw.articles"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id"),
             *_key("document_id", "story_index"),
             *_count("story_index", not_null=False),  # the key checks nulls
-            *_required_text("source_file"),
+            *_file_path("source_file"),
             *_required_text("body"),
             *_required_text("content_hash"),
             *_count("word_count"),
@@ -578,7 +593,7 @@ def nlp_sentences() -> Suite:
         "nlp.sentences",
         (
             *_columns_present("nlp.sentences"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id", "sentence_index"),
             *_count("sentence_index", not_null=False),  # the key checks nulls
             *_offsets(),
@@ -607,7 +622,7 @@ def nlp_entity_mentions() -> Suite:
         "nlp.entity_mentions",
         (
             *_columns_present("nlp.entity_mentions"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id", "mention_index"),
             *_count("sentence_index"),
             *_offsets(),
@@ -632,7 +647,7 @@ def nlp_quotes() -> Suite:
         "nlp.quotes",
         (
             *_columns_present("nlp.quotes"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id", "claim_index"),
             *_count("sentence_index"),
             *_offsets(),
@@ -661,7 +676,7 @@ def nlp_event_mentions() -> Suite:
         "nlp.event_mentions",
         (
             *_columns_present("nlp.event_mentions"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id", "event_index"),
             *_count("sentence_index"),
             *_count("claim_index", not_null=False),
@@ -712,7 +727,7 @@ def nlp_quantities() -> Suite:
         "nlp.quantities",
         (
             *_columns_present("nlp.quantities"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_key("article_id", "quantity_index"),
             *_count("sentence_index"),
             *_count("claim_index", not_null=False),
@@ -744,7 +759,7 @@ def marts_articles() -> Suite:
         "marts.articles",
         (
             *_columns_present("marts.articles"),
-            *_at_least_one_row(CRITICAL),
+            *_at_least_one_row(),
             *_required_text("body", not_null=False),  # dbt: not_null
             *_count("word_count"),
             *_count("story_index"),
@@ -782,7 +797,7 @@ def marts_sources() -> Suite:
         "marts.sources",
         (
             *_columns_present("marts.sources"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             # dbt tests name not_null and source_type accepted_values
             *_required_text("name", not_null=False),
             *_count("articles_published", not_null=False, aggregate=True),
@@ -822,7 +837,7 @@ def marts_actors() -> Suite:
         "marts.actors",
         (
             *_columns_present("marts.actors"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             # dbt tests name not_null and actor_type accepted_values
             *_required_text("name", not_null=False),
             *_count("n_mentions", minimum=1, aggregate=True),
@@ -865,7 +880,7 @@ def marts_claims() -> Suite:
         "marts.claims",
         (
             *_columns_present("marts.claims"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             # dbt tests text not_null and kind accepted_values
             *_required_text("text", not_null=False),
             *_required_text("sentence"),
@@ -894,7 +909,7 @@ def marts_events() -> Suite:
         "marts.events",
         (
             *_columns_present("marts.events"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             # dbt tests event_type against the event_types seed (relationships)
             *_required_text("sentence"),
             *_offsets(),
@@ -927,7 +942,7 @@ def marts_quantities() -> Suite:
         "marts.quantities",
         (
             *_columns_present("marts.quantities"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_number("value"),  # dbt: not_null
             *_number("high"),
             *_holds(CRITICAL, "value_finite"),
@@ -964,7 +979,7 @@ def marts_figures() -> Suite:
         "marts.figures",
         (
             *_columns_present("marts.figures"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             # dbt tests subject, measure and the values not_null
             *_required_text("subject", not_null=False),
             *_required_text("measure", not_null=False),
@@ -1008,7 +1023,7 @@ def marts_actor_links() -> Suite:
         "marts.actor_links",
         (
             *_columns_present("marts.actor_links"),
-            *_at_least_one_row(WARNING),
+            *_at_least_one_row(),
             *_required_text("actor_name"),
             *_required_text("other_actor_name"),
             *_count("n_times", minimum=1, not_null=False, aggregate=True),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import dagster as dg
 import duckdb
 
-from expectations import Validation
+from expectations import CRITICAL, Validation
 from orchestration.apart import run_each_apart
 from orchestration.assets import POOL
 from orchestration.docs import DocsSite
@@ -83,6 +83,13 @@ def great_expectations_checks(step: str, tables: Sequence[str]) -> dg.AssetCheck
         ]
         for table, validation in zip(selected, validate_apart(selected, warehouse), strict=True):
             docs.save_validation(table, validation.result)
+            for failure in validation.failures:
+                log = context.log.error if failure.severity == CRITICAL else context.log.warning
+                log(
+                    f"{table}: {failure.expectation} failed ({failure.severity}) on "
+                    f"{failure.column or 'the table'}: {failure.summary}"
+                    + (f"; e.g. {', '.join(failure.examples)}" if failure.examples else "")
+                )
             yield dg.AssetCheckResult(
                 asset_key=_asset_key(table),
                 check_name=CHECK_NAME,

@@ -24,7 +24,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.apart import exit_with_parent
-from orchestration.assets import MART_NAMES
+from orchestration.assets import MART_NAMES, PUBLISHED
 from orchestration.settings import Settings
 from orchestration.warehouse import WarehouseUnwritableError, ensure_writable_folder
 
@@ -40,9 +40,12 @@ class RunSummary:
     warned_checks: list[str] = field(default_factory=list)
     step_errors: dict[str, str] = field(default_factory=dict)  # failed step -> its error
     docs: str = ""  # the docs index, when the refresh wrote it
+    published: bool = True  # this refresh replaced the published warehouse
 
     def render(self) -> str:
         lines = [f"warehouse: {self.warehouse}"]
+        if not self.published and self.mart_rows:
+            lines[0] += " (not replaced by this refresh: the rows are the last published ones)"
         if self.docs:
             lines.append(f"docs: {self.docs}")
         lines += [f"  marts.{name:<11} {n:>7} rows" for name, n in self.mart_rows.items()]
@@ -128,6 +131,11 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         warned_checks=warned_checks,
         step_errors={event.step_key: _error_line(event) for event in failures} | tag_errors,
         docs=str(docs_index(settings)) if docs_index(settings).exists() else "",
+        published=any(
+            event.asset_key == PUBLISHED
+            for result in results
+            for event in result.get_asset_materialization_events()
+        ),
     )
 
 

@@ -279,7 +279,7 @@ def test_an_edited_file_replaces_its_rows(tmp_path: Path) -> None:
 
 
 def test_broken_tag_rows_fail_the_blocking_check_and_the_marts_keep_their_contents(
-    tmp_path: Path,
+    tmp_path: Path, capfd: pytest.CaptureFixture
 ) -> None:
     settings, _ = fresh_settings(tmp_path)
     assert run_refresh(settings, dg.DagsterInstance.ephemeral()).success
@@ -293,10 +293,30 @@ def test_broken_tag_rows_fail_the_blocking_check_and_the_marts_keep_their_conten
     summary = run_refresh(settings, dg.DagsterInstance.ephemeral())
     assert not summary.success
     assert "nlp/quotes:great_expectations" in summary.failed_checks
+    assert not summary.published
+    assert "not replaced by this refresh" in summary.render().splitlines()[0]
+    logged = capfd.readouterr().err
+    assert re.search(
+        r"nlp\.quotes: expect_column_values_to_not_be_null failed \(critical\) on article_id: 1 ",
+        logged,
+    ), logged
     assert mart_contents(settings) == published_before
     with duckdb.connect(str(settings.build_database), read_only=True) as conn:
         rumours = conn.execute("select count(*) from marts.claims where kind = 'rumour'")
         assert rumours.fetchone() == (0,)
+
+
+def test_an_inbox_emptied_of_every_file_publishes_empty_marts_and_warns(tmp_path: Path) -> None:
+    settings, inbox = fresh_settings(tmp_path)
+    assert run_refresh(settings, dg.DagsterInstance.ephemeral()).success
+    for path in inbox.iterdir():
+        path.unlink()
+    summary = run_refresh(settings, dg.DagsterInstance.ephemeral())
+    assert summary.success, summary.render()
+    assert summary.published
+    assert set(summary.mart_rows.values()) == {0}
+    assert "marts/articles:great_expectations" in summary.warned_checks
+    assert query(settings, "select count(*) from raw.documents") == [(0,)]
 
 
 def test_tables_validated_in_child_processes_give_what_validating_here_gives(
