@@ -1,7 +1,8 @@
 """Slicing the articles that need tags into batches, each tagged on its own and loaded whole.
 
-A batch's key is a hash of the tagger version and its article ids, so planning the same work
-twice gives the same keys, and a batch that was tagged before is kept rather than redone.
+A batch's key is a hash of the tagger version, the batches' owner and its article ids, so
+planning the same work twice gives the same keys, a batch that was tagged before is kept rather
+than redone, and two owners (warehouses sharing a Dagster instance) never share a key.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
-def batch_key(tagger_version: str, article_ids: Sequence[str]) -> str:
-    """The deterministic name of the batch of these articles tagged by this tagger version."""
-    digest = hashlib.sha256(tagger_version.encode())
+def batch_key(tagger_version: str, article_ids: Sequence[str], owner: str = "") -> str:
+    """The deterministic name of the batch of these articles tagged by this tagger version for
+    `owner`."""
+    digest = hashlib.sha256(f"{tagger_version}\n{owner}".encode())
     for article_id in article_ids:
         digest.update(b"\n" + article_id.encode())
     return digest.hexdigest()[:16]
@@ -38,6 +40,7 @@ def plan_batches(
     *,
     tagger_version: str,
     size: int,
+    owner: str = "",
 ) -> BatchPlan:
     """Covers every pending article id with exactly one batch of at most `size` articles.
 
@@ -46,7 +49,7 @@ def plan_batches(
     their given order into as few batches as `size` allows, as even as can be (sizes differ by
     at most one), so that batches tagged side by side finish together. Every other existing
     batch is dropped: an article of it changed, left the inbox, was tagged meanwhile, or the
-    tagger changed.
+    tagger changed. Keys are `owner`'s: another owner planning the same articles gets others.
     """
     if size < 1:
         raise ValueError(f"a batch holds at least one article, not {size}")
@@ -55,7 +58,7 @@ def plan_batches(
     for key, article_ids in sorted(existing.items()):
         ids = list(article_ids)
         still_wanted = ids and waiting.issuperset(ids) and covered.isdisjoint(ids)
-        if still_wanted and batch_key(tagger_version, ids) == key:
+        if still_wanted and batch_key(tagger_version, ids, owner) == key:
             kept.append(key)
             covered.update(ids)
         else:
@@ -67,6 +70,6 @@ def plan_batches(
     for index in range(n_batches):
         end = start + len(rest) // n_batches + (index < len(rest) % n_batches)
         ids = rest[start:end]
-        new[batch_key(tagger_version, ids)] = ids
+        new[batch_key(tagger_version, ids, owner)] = ids
         start = end
     return BatchPlan(kept=kept, new=new, dropped=dropped)

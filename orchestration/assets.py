@@ -4,6 +4,7 @@ loading their tags into the nlp tables, and publishing the warehouse."""
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
@@ -142,8 +143,11 @@ def write_tag_batches(
     pending = warehouse.untagged_article_ids()
     tag_files.remove_abandoned()
     existing = {key: batch.article_ids for key, batch in tag_files.batches().items()}
+    # Owned by the tagging folder: another warehouse on the same Dagster instance plans other
+    # keys for the same articles, so loading its batches never deletes these partitions.
     plan = plan_batches(
-        pending, existing, tagger_version=version, size=tag_files.batch_articles
+        pending, existing, tagger_version=version, size=tag_files.batch_articles,
+        owner=str(Path(tag_files.path).resolve()),
     )
     tag_files.remove(plan.dropped)
     texts = {a.article_id: a for a in warehouse.article_texts(

@@ -53,3 +53,12 @@ def test_every_pending_article_is_in_exactly_one_batch() -> None:
 def test_a_batch_holds_at_least_one_article() -> None:
     with pytest.raises(ValueError, match="at least one article"):
         plan_batches(IDS, {}, tagger_version="v1", size=0)
+
+
+def test_two_owners_planning_the_same_articles_get_different_keys() -> None:
+    mine = plan_batches(IDS, {}, tagger_version="v1", size=3, owner="/w/a/tagging")
+    theirs = plan_batches(IDS, {}, tagger_version="v1", size=3, owner="/w/b/tagging")
+    assert list(mine.new.values()) == list(theirs.new.values())
+    assert set(mine.new).isdisjoint(theirs.new)
+    again = plan_batches(IDS, mine.new, tagger_version="v1", size=3, owner="/w/a/tagging")
+    assert again.kept == sorted(mine.new) and again.new == {}

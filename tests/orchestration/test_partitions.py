@@ -110,8 +110,11 @@ def test_a_scan_of_another_warehouse_keeps_the_batches_this_one_left_to_tag(
         assert registered == waiting | other
         assert scan("first", first_inbox, instance) == waiting
         assert set(instance.get_dynamic_partitions("tag_batches")) == waiting | other
+        # A warehouse built from the same articles plans batches of its own.
+        same = scan("third", first_inbox, instance)
+        assert len(same) == len(waiting) and same.isdisjoint(waiting)
         # Its articles gone, the first warehouse drops its batches, and their partitions go.
         for path in first_inbox.iterdir():
             path.unlink()
         assert scan("first", first_inbox, instance) == set()
-        assert set(instance.get_dynamic_partitions("tag_batches")) == other
+        assert set(instance.get_dynamic_partitions("tag_batches")) == other | same
