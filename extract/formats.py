@@ -35,6 +35,7 @@ BODY_FIELDS = ("body", "text", "content")
 _KNOWN_FIELDS = {*BODY_FIELDS, "title", "url", "published", "outlet", "source", "byline", "author"}
 # Control, surrogate and private-use characters: rare in text, common in decoded binary data.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TEXT_ONLY = "newsledger reads text files"
 _MAX_CONTROL_SHARE = 0.02  # real text has almost no control characters
 _MIN_ASCII_SHARE_CP1252 = 0.7  # Windows-1252 news text is mostly ASCII; random bytes are not
@@ -155,7 +156,7 @@ def read_html(html: str) -> Parsed:
 def read_json(text: str) -> Parsed:
     """Articles of a JSON file: one object, a list of objects, or an object holding such a list."""
     try:
-        value = json.loads(text)
+        value = _json_loads(text)
     except json.JSONDecodeError as error:
         return Parsed(
             "json", reason=f"invalid JSON at line {error.lineno} column {error.colno} ({error.msg})"
@@ -182,7 +183,7 @@ def read_jsonl(text: str) -> Parsed:
         if not line.strip():
             continue
         try:
-            items.append((f"line {number}", json.loads(line)))
+            items.append((f"line {number}", _json_loads(line)))
         except json.JSONDecodeError as error:
             notes.append(f"line {number}: invalid JSON ({error.msg})")
         except RecursionError:
@@ -288,6 +289,25 @@ def _draft_from_object(label: str, value: Any) -> Draft | str:
         byline=byline,
         extra=_extra_json(extra),
     )
+
+
+def _json_loads(text: str) -> Any:
+    """`json.loads`, with each lone surrogate escape (`"\\udc00"`: half of a UTF-16 pair, which
+    no stored text can hold) read as U+FFFD."""
+    return _without_lone_surrogates(json.loads(text))
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            _without_lone_surrogates(key): _without_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _json_items(value: Any) -> list[tuple[str, Any]] | None:

@@ -161,6 +161,22 @@ def test_hostile_files_are_ingested_or_rejected_with_a_reason(
     assert_accounted_for(ingest(named), list(named))
 
 
+def test_json_with_half_a_surrogate_pair_is_ingested_with_a_replacement_character() -> None:
+    # Lone surrogate escapes, as some exporters write them, beside a whole pair (an emoji).
+    text = (
+        r'{"title": "Ferry \ud83d strike", "tags": ["\ud800"], "body": "Ferry crews walked '
+        r'out on Monday \udc00 over pay, the union said. \ud83d\ude00"}'
+    )
+    files = {"one.json": text.encode(), "lines.jsonl": (text + "\n" + text).encode()}
+    result = ingest(files)
+    assert_accounted_for(result, list(files))
+    assert {d.status for d in result.documents} == {"ingested"}
+    for article in result.articles:
+        assert "\ufffd over pay" in article.body and article.body.endswith("\U0001f600")
+        assert article.title == "Ferry \ufffd strike"
+        assert json.loads(article.extra) == {"tags": ["\ufffd"]}
+
+
 @pytest.fixture(scope="module")
 def reference() -> tuple[Gazetteer, EventTaxonomy]:
     return load_gazetteer(SEEDS), load_taxonomy(SEEDS / "event_types.csv")
