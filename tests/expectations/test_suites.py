@@ -573,6 +573,16 @@ def test_a_real_ingest_passes_the_documents_suite(tmp_path):
     assert validate_table("raw.documents", _roundtrip(frame)).failures == ()
 
 
+def test_a_file_named_with_a_space_passes_and_an_empty_name_fails(good_frame):
+    named = _set("source_file", 0, " ")(good_frame("raw.documents"))
+    assert validate_table("raw.documents", named).failures == ()
+    unnamed = _set("source_file", 0, "")(good_frame("raw.documents"))
+    failures = validate_table("raw.documents", unnamed).failures
+    assert [(f.expectation, f.column, f.severity) for f in failures] == [
+        ("expect_column_value_lengths_to_be_between", "source_file", CRITICAL)
+    ]
+
+
 def test_future_date_caught_whatever_the_date_dtype(good_frame):
     """pd.Timestamp bounds work on datetime64, Timestamp and datetime.date values alike."""
     future = FUTURE.date()
