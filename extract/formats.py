@@ -266,9 +266,11 @@ def _draft_from_object(label: str, value: Any) -> Draft | str:
                 return text
         return None
 
-    body = take(*BODY_FIELDS)
-    if body is None:
+    body_field = next((name for name in BODY_FIELDS if _body_text(value.get(name))), None)
+    if body_field is None:
         return f"{label}: no text in a {'/'.join(BODY_FIELDS)} field"
+    used.add(body_field)
+    body = _body_text(value[body_field])
     if re.search(r"<(?:p|br|div|span|a)\b[^>]*>", body, re.IGNORECASE):
         body = html_fragment_text(body)
     title, url, published = take("title"), take("url"), take("published")
@@ -321,6 +323,17 @@ def _json_items(value: Any) -> list[tuple[str, Any]] | None:
         if isinstance(inner, list) and inner and all(isinstance(item, dict) for item in inner):
             return [(f"{key} item {n}", item) for n, item in enumerate(inner, start=1)]
     return [("object", value)]
+
+
+def _body_text(value: Any) -> str | None:
+    """A body field's prose: a string, or a list of paragraphs. A number, a flag or an object in
+    a body field is not an article."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        paragraphs = [item.strip() for item in value if isinstance(item, str) and item.strip()]
+        return "\n\n".join(paragraphs) or None
+    return None
 
 
 def _as_text(value: Any) -> str | None:

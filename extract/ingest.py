@@ -292,8 +292,8 @@ def _articles(
         stories = split_stories(
             draft.text, title=draft.title, split=draft.split, markdown=draft.markdown
         )
+        where = f"{draft.label}: " if draft.label else ""
         if not stories:
-            where = f"{draft.label}: " if draft.label else ""
             notes.append(f"{where}no article text besides headings, captions, bylines and credits")
             continue
         # A page names its outlet once ("Source: voanews.com"); it holds for all its stories.
@@ -301,8 +301,9 @@ def _articles(
         for story in stories:
             if len(story.body) > MAX_STORY_CHARS:
                 notes.append(
-                    f"a story of {len(story.body):,} characters is over the {MAX_STORY_CHARS:,} "
-                    "the language model reads at once: split it into several files"
+                    f"{where}a story of {len(story.body):,} characters is over the "
+                    f"{MAX_STORY_CHARS:,} the language model reads at once: split it into "
+                    "several files"
                 )
                 continue
             digest = body_hash(story.body)

@@ -216,6 +216,17 @@ def test_read_json_object_without_body_is_noted() -> None:
     assert parsed.drafts == [] and parsed.notes == ["object: no text in a body/text/content field"]
 
 
+@pytest.mark.parametrize("body", ["12345", "true", "{\"name\": \"Reuters\"}"])
+def test_read_json_body_that_is_not_text_is_noted(body: str) -> None:
+    parsed = formats.read_json(f'{{"title": "A number", "body": {body}}}')
+    assert parsed.drafts == [] and parsed.notes == ["object: no text in a body/text/content field"]
+
+
+def test_read_json_body_as_a_list_of_paragraphs_is_read() -> None:
+    [draft] = formats.read_json('{"body": ["First paragraph.", "Second one."]}').drafts
+    assert draft.text == "First paragraph.\n\nSecond one."
+
+
 def test_read_dispatches_text_and_markdown() -> None:
     parsed = formats.read(b"", "# Title\n\nBody.", "text", markdown=True)
     assert parsed.file_type == "text"

@@ -226,6 +226,7 @@ def test_5_mb_single_line_files_are_ingested_or_rejected_with_a_reason() -> None
     for name in ("just_under.txt", "one_line.jsonl"):  # within the file limit, one huge story
         assert status[name][0] == "rejected"
         assert "over the 1,000,000 the language model reads at once" in status[name][1]
+    assert status["one_line.jsonl"][1].startswith("object: a story of 4,900,000 characters")
     assert status["just_over.txt"][0] == "rejected"
     assert "over the 5.0 MB limit (NEWSLEDGER_MAX_FILE_BYTES)" in status["just_over.txt"][1]
 
