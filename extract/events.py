@@ -2374,14 +2374,19 @@ def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] |
     elif _is_passive(tok) or (
         tok.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in tok.children)
     ):
-        victims = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        # "5,493 wounded" after "were killed and": the passive's figure, parsed as a subject
+        victims = [
+            c for c in tok.children
+            if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and c.pos_ == "NUM")
+        ]
         if not victims and tok.dep_ in ("acl", "amod"):
             victims = [tok.head]
     else:
         victims = [c for c in tok.children if c.dep_ == "dobj"]
-    if not victims:
-        return None
-    value = _np_count(victims[0], phrases)
+    # The first that counts anyone: a dateline's place may be parsed as a subject too.
+    value = next(
+        (v for v in (_np_count(victim, phrases) for victim in victims) if v is not None), None
+    )
     return (role, value) if value is not None else None
 
 

@@ -89,9 +89,10 @@ _KICKER_RE = re.compile(
 _LABELS = {"EDITOR'S NOTE", "EDITOR’S NOTE", "FILE PHOTO", "READ MORE", "RELATED STORIES"}
 _HONORIFICS = {"MR.", "MS.", "MRS.", "DR.", "SEN.", "REP.", "GEN.", "PRESIDENT", "SECRETARY"}
 # "KYIV, Ukraine (AP) —", "DEIR AL-BALAH, Gaza Strip (AP) —", "Feb. 7 (UPI) --",
-# "KYIV, June 23 (Reuters) -": place and/or date, optional agency, then a dash.
+# "KYIV, June 23 (Reuters) -", "KYIV/MOSCOW, May 16 (Reuters) -": place(s) and/or date,
+# optional agency, then a dash.
 INLINE_DATELINE_RE = re.compile(
-    rf"^(?P<dateline>(?:(?P<place>[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]*)*"
+    rf"^(?P<dateline>(?:(?P<place>[A-Z][A-Z.'’-]*(?:(?:\s+|/)[A-Z][A-Z.'’-]*)*"
     rf"(?:,\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*){{0,2}})"
     rf"(?:,?\s+(?P<date1>{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?))?"
     rf"|(?P<date2>{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?))"

@@ -55,6 +55,10 @@ def test_dateline_with_a_year_is_a_text_date() -> None:
         byline=None, boilerplate=[], body="KYIV, March 3, 2024 (Reuters) - Text."
     )
     assert with_year == (dt.date(2024, 3, 3), "March 3, 2024")
+    two_places = find_text_date(
+        byline=None, boilerplate=[], body="KYIV/MOSCOW, May 16, 2024 (Reuters) - Text."
+    )
+    assert two_places == (dt.date(2024, 5, 16), "May 16, 2024")
     assert find_text_date(byline=None, boilerplate=[], body="Feb. 7 (UPI) -- Text.") is None
     assert (
         find_text_date(byline=None, boilerplate=[], body="KYIV (AP) — Text.", latest=SAVED.date())

@@ -203,6 +203,17 @@ def test_a_mother_and_her_three_children_count_four(nlp, taxonomy):
     assert event.actor_name == "Russia"
 
 
+def test_a_figure_after_were_killed_and_counts_the_wounded_past_a_dateline(nlp, taxonomy):
+    event = _one(
+        nlp,
+        taxonomy,
+        "GENEVA, July 10 (Reuters) - At least 1,174 civilians were killed and 5,493 wounded in "
+        "the first six months of the year, a rise of about a third over the same period last "
+        "year, the monitoring mission said on Thursday.",
+    )
+    assert (event.event_type, event.killed, event.wounded) == ("casualties", 1174, 5493)
+
+
 def test_range_and_unit_on_a_deployment(nlp, taxonomy):
     event = _one(
         nlp,

@@ -192,6 +192,11 @@ def test_inline_dateline_stays_in_the_body_and_credits_the_agency() -> None:
     assert story.credits == ("United Press International",)
 
 
+def test_a_dateline_of_two_places_credits_the_agency() -> None:
+    [story] = split_stories(f"KYIV/MOSCOW, May 16 (Reuters) - {PARA_A}")
+    assert story.credits == ("Reuters",)
+
+
 def test_metadata_title_is_used_and_its_repeat_dropped() -> None:
     [story] = split_stories(f"Night buses\n{PARA_A}", title="Night buses | City Paper")
     assert story.title == "Night buses | City Paper"
