@@ -512,7 +512,10 @@ def _descriptive(span: Span) -> bool:
 
 
 def _followed_by_place_word(doc: Doc, c: _Cand) -> bool:
-    return c.end < len(doc) and doc[c.end].lower_ in _PLACE_WORDS
+    """"the Kursk region", and "the Kharkiv and Zaporizhzhia regions" too."""
+    return c.end < len(doc) and (
+        doc[c.end].lower_ in _PLACE_WORDS or doc[c.end].lemma_.lower() in _PLACE_WORDS
+    )
 
 
 def _type(ctx: _Context, c: _Cand) -> None:

@@ -150,6 +150,14 @@ def test_places_are_locations_not_actors(mentions) -> None:
     assert actors(found) == []
 
 
+def test_names_before_a_plural_place_word_are_locations(mentions) -> None:
+    found = mentions(
+        "Aid convoys reached front-line communities in the Kharkiv and Zaporizhzhia regions."
+    )
+    assert actors(found) == []
+    assert by_text(found)["Zaporizhzhia"].entity_type == "location"
+
+
 @pytest.mark.parametrize(
     "text",
     [
