@@ -2707,7 +2707,12 @@ def _participants(  # noqa: C901
             else:
                 target_tok += objs or _prep_objs(prim, _TARGET_PREPS)
     else:
-        actor_tok += [c for c in prim.children if c.dep_ == "poss"]
+        for owner in (c for c in prim.children if c.dep_ == "poss"):
+            if owner.pos_ == "PRON" and prim.dep_ == "dobj":
+                # "Ukraine has intensified its attacks": the pronoun is the verb's subject
+                actor_tok += _subjects(prim.head)
+            else:
+                actor_tok.append(owner)
         if etype != "troop_deployment":
             actor_tok += _prep_objs(prim, {"by"})
         if not actor_tok:

@@ -214,6 +214,14 @@ def test_a_figure_after_were_killed_and_counts_the_wounded_past_a_dateline(nlp, 
     assert (event.event_type, event.killed, event.wounded) == ("casualties", 1174, 5493)
 
 
+def test_its_attacks_belong_to_the_subject_of_the_verb(nlp, taxonomy):
+    event = _one(
+        nlp, taxonomy, "Ukraine has intensified its attacks on Russian refineries this month.",
+        mentions=[("Ukraine", "Ukraine", "country")],
+    )
+    assert (event.event_type, event.actor_name) == ("attack", "Ukraine")
+
+
 def test_range_and_unit_on_a_deployment(nlp, taxonomy):
     event = _one(
         nlp,
