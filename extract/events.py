@@ -1217,6 +1217,8 @@ def find_events(
         actor, target = _participants(frame, mention_at, speaker_of_claim.get(claim))
         location = _location(frame, sents, mention_at, actor, target)
         date_text = _date_text(frame)
+        if _bare_re_mention(frame, actor, target, location, date_text):
+            continue
         event_date = _event_date(date_text, anchor_date, frame.modality == "future")
         if (
             frame.modality == "asserted"
@@ -1251,6 +1253,23 @@ def find_events(
             )
         )
     return records
+
+
+def _bare_re_mention(frame: _Frame, *stated: str | None) -> bool:
+    """"the results of the attack were still being assessed": a definite event noun with no
+    participant, place, date or figure of its own refers back to an event, not a new one."""
+    prim = frame.primary
+    return (
+        prim.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in prim.children)
+        and not any(stated)
+        and frame.killed is None
+        and frame.wounded is None
+        and frame.quantity is None
+    )
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
 
 
 # --------------------------------------------------------------------------------------------

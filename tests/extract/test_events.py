@@ -222,6 +222,13 @@ def test_its_attacks_belong_to_the_subject_of_the_verb(nlp, taxonomy):
     assert (event.event_type, event.actor_name) == ("attack", "Ukraine")
 
 
+def test_the_attack_mentioned_again_with_nothing_new_is_no_new_event(nlp, taxonomy):
+    again = "The General Staff said the results of the attack were still being assessed."
+    assert _events(nlp, taxonomy, again) == []
+    with_news = _one(nlp, taxonomy, "The attack on the port killed three sailors.")
+    assert (with_news.event_type, with_news.killed) == ("attack", 3)
+
+
 def test_range_and_unit_on_a_deployment(nlp, taxonomy):
     event = _one(
         nlp,
