@@ -1255,6 +1255,9 @@ def find_events(
     return records
 
 
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
 def _bare_re_mention(frame: _Frame, *stated: str | None) -> bool:
     """"the results of the attack were still being assessed": a definite event noun with no
     participant, place, date or figure of its own refers back to an event, not a new one."""
@@ -1267,9 +1270,6 @@ def _bare_re_mention(frame: _Frame, *stated: str | None) -> bool:
         and frame.wounded is None
         and frame.quantity is None
     )
-
-
-_DEFINITE = {"the", "this", "that", "these", "those"}
 
 
 # --------------------------------------------------------------------------------------------
