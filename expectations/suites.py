@@ -9,11 +9,12 @@ Computed columns hold row-wise rules that GX has no expectation for on the panda
 the frame before validating, and an expectation checks they hold. A rule is True where it holds,
 False where it is broken and None where it does not apply (GX skips nulls).
 
-Content and distributions only for the marts: dbt tests own their keys, relations, not-nulls
-and enumerations (`accepted_values`, `relationships` to a seed), so a mart suite never repeats
-them on the same column (a test parses the dbt YAML to keep it so). It still checks text is not
-blank, numbers are in range and row-wise rules hold. The raw and nlp tables are loaded by Python
-with no dbt tests, so their suites check keys, not-nulls and allowed values too.
+Content and distributions only for the marts: dbt owns their keys and not-nulls (constraints of
+the marts' enforced contracts), relations and enumerations (tests: `accepted_values`,
+`relationships` to a seed), so a mart suite never repeats them on the same column (a test parses
+the dbt YAML to keep it so). It still checks text is not blank, numbers are in range and row-wise
+rules hold. The raw and nlp tables are loaded by Python with no dbt tests, so their suites check
+keys, not-nulls and allowed values too.
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ def _at_least_one_row() -> list[Expectation]:
 
 
 def _key(*columns: str) -> list[Expectation]:
-    """Key columns not null and unique together (raw/nlp only: dbt tests the mart keys)."""
+    """Key columns not null and unique together (raw/nlp only: a mart key is a dbt constraint)."""
     gxe = _gxe()
     unique = (
         gxe.ExpectColumnValuesToBeUnique(column=columns[0])
@@ -232,7 +233,7 @@ def _key(*columns: str) -> list[Expectation]:
 
 
 def _required_text(column: str, *, not_null: bool = True) -> list[Expectation]:
-    """Never blank, a string; never null unless `not_null=False` (dbt tests it on a mart)."""
+    """Never blank, a string; never null unless `not_null=False` (a mart's dbt constraint)."""
     gxe = _gxe()
     checks = [
         gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NOT_BLANK_REGEX),
@@ -753,14 +754,14 @@ def nlp_quantities() -> Suite:
 
 
 def marts_articles() -> Suite:
-    """marts.articles: one row per story (the key is dbt-tested)."""
+    """marts.articles: one row per story (dbt constrains the key)."""
     gxe = _gxe()
     return Suite(
         "marts.articles",
         (
             *_columns_present("marts.articles"),
             *_at_least_one_row(),
-            *_required_text("body", not_null=False),  # dbt: not_null
+            *_required_text("body", not_null=False),  # dbt constraint: not_null
             *_count("word_count"),
             *_count("story_index"),
             # dbt: accepted_values, which lets nulls through
@@ -798,7 +799,7 @@ def marts_sources() -> Suite:
         (
             *_columns_present("marts.sources"),
             *_at_least_one_row(),
-            # dbt tests name not_null and source_type accepted_values
+            # dbt: name not_null (constraint), source_type accepted_values (test)
             *_required_text("name", not_null=False),
             *_count("articles_published", not_null=False, aggregate=True),
             *_count("articles_credited", not_null=False, aggregate=True),
@@ -838,7 +839,7 @@ def marts_actors() -> Suite:
         (
             *_columns_present("marts.actors"),
             *_at_least_one_row(),
-            # dbt tests name not_null and actor_type accepted_values
+            # dbt: name not_null (constraint), actor_type accepted_values (test)
             *_required_text("name", not_null=False),
             *_count("n_mentions", minimum=1, aggregate=True),
             *_count("n_articles", minimum=1, aggregate=True),
@@ -881,7 +882,7 @@ def marts_claims() -> Suite:
         (
             *_columns_present("marts.claims"),
             *_at_least_one_row(),
-            # dbt tests text not_null and kind accepted_values
+            # dbt: text not_null (constraint), kind accepted_values (test)
             *_required_text("text", not_null=False),
             *_required_text("sentence"),
             *_offsets(),
@@ -936,14 +937,14 @@ def marts_events() -> Suite:
 
 
 def marts_quantities() -> Suite:
-    """marts.quantities: one row per cardinal figure, with its source (the key is dbt-tested)."""
+    """marts.quantities: one row per cardinal figure, with its source (dbt constrains the key)."""
     gxe = _gxe()
     return Suite(
         "marts.quantities",
         (
             *_columns_present("marts.quantities"),
             *_at_least_one_row(),
-            *_number("value"),  # dbt: not_null
+            *_number("value"),  # dbt constraint: not_null
             *_number("high"),
             *_holds(CRITICAL, "value_finite"),
             *_holds(CRITICAL, "high_finite"),
@@ -980,7 +981,7 @@ def marts_figures() -> Suite:
         (
             *_columns_present("marts.figures"),
             *_at_least_one_row(),
-            # dbt tests subject, measure and the values not_null
+            # dbt constraints: subject, measure and the values not null
             *_required_text("subject", not_null=False),
             *_required_text("measure", not_null=False),
             *_count("n_claims", minimum=1, not_null=False, aggregate=True),

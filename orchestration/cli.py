@@ -8,6 +8,7 @@ import fcntl
 import gc
 import multiprocessing
 import os
+import re
 import sys
 import tempfile
 import time
@@ -22,6 +23,7 @@ from typing import NoReturn
 
 import dagster as dg
 import duckdb
+from dagster._utils.error import SerializableErrorInfo
 
 from orchestration.apart import exit_with_parent
 from orchestration.assets import MART_NAMES, PUBLISHED
@@ -129,7 +131,10 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         failed_steps=[event.step_key for event in failures] + list(tag_errors),
         warehouse=str(settings.warehouse),
         warned_checks=warned_checks,
-        step_errors={event.step_key: _error_line(event) for event in failures} | tag_errors,
+        step_errors={
+            event.step_key: _error_line(event.step_failure_data.error) for event in failures
+        }
+        | tag_errors,
         docs=str(docs_index(settings)) if docs_index(settings).exists() else "",
         published=any(
             event.asset_key == PUBLISHED
@@ -250,13 +255,35 @@ def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:
     return _error_line(failures[0]) if failures else "the run failed"
 
 
-def _error_line(step_failure: dg.DagsterEvent) -> str:
-    """The first line of the error the step's own code raised, e.g. `WarehouseLockedError: ...`."""
-    error = step_failure.step_failure_data.error
+def _error_line(error: SerializableErrorInfo | None) -> str:
+    """The first line of the error a step's own code raised, e.g. `WarehouseLockedError: ...`;
+    for a failed dbt build, what dbt said of its first error."""
     if error is None:
         return ""
     raised = error.cause or error  # Dagster wraps what the asset raised
+    if DBT_ERRORS_HEADING in raised.message:
+        said = _dbt_error(raised.message.split(DBT_ERRORS_HEADING, 1)[1])
+        if said:
+            return f"dbt: {said}"
     return f"{raised.cls_name}: {raised.message.split(': ', 1)[-1].strip().splitlines()[0]}"
+
+
+# dagster-dbt's error for a failed dbt command quotes dbt's errors under this heading.
+DBT_ERRORS_HEADING = "Errors parsed from dbt logs:"
+_ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _dbt_error(parsed: str) -> str:
+    """dbt's first error as one line: the indented lines it prints under the failed node, e.g.
+    `Runtime Error in model claims (...): Constraint Error: NOT NULL constraint failed: ...`."""
+    said: list[str] = []
+    for line in _ANSI_CODE.sub("", parsed).splitlines():
+        if line.startswith("  ") and line.strip():
+            if not line.strip().startswith("compiled code at"):
+                said.append(line.strip())
+        elif said and line.strip():
+            break
+    return ": ".join(said)
 
 
 def published_row_counts(settings: Settings) -> dict[str, int]:

@@ -87,7 +87,7 @@ def dbt_models(
                 yield event
     except Exception as error:
         failure = error
-    yield from with_mart_metadata(context, held, warehouse, docs)
+    yield from with_mart_metadata(context, held, warehouse, docs, summarize=failure is None)
     if failure is not None:
         raise failure
 
@@ -102,19 +102,27 @@ def _asset_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | N
 
 
 def with_mart_metadata(
-    context: dg.AssetExecutionContext, events: Iterable, warehouse: Warehouse, docs: DocsSite
+    context: dg.AssetExecutionContext,
+    events: Iterable,
+    warehouse: Warehouse,
+    docs: DocsSite,
+    *,
+    summarize: bool = True,
 ) -> Iterator:
     """The marts' dbt events, each mart's output with its row count, top rows and summary added.
-    A mart's check results follow its output, so that they refer to this materialization."""
+    A mart's check results follow its output, so that they refer to this materialization.
+    A summary query may read other marts: after a failed build, which may have left one
+    unbuilt, the summaries are left out."""
     with warehouse.connect(read_only=True) as conn:
         for event in events:
             if isinstance(event, dg.Output):
                 name = MART_KEYS[context.asset_key_for_output(event.output_name)]
-                event = event.with_metadata({**event.metadata, **mart_metadata(conn, name, docs)})
+                added = mart_metadata(conn, name, docs, summarize=summarize)
+                event = event.with_metadata({**event.metadata, **added})
             yield event
 
 
-def mart_metadata(conn, name: str, docs: DocsSite) -> dict[str, Any]:
+def mart_metadata(conn, name: str, docs: DocsSite, *, summarize: bool = True) -> dict[str, Any]:
     table = conn.table(f"marts.{name}")
     metadata: dict[str, Any] = {
         "dagster/row_count": table.count("*").fetchone()[0],
@@ -122,7 +130,7 @@ def mart_metadata(conn, name: str, docs: DocsSite) -> dict[str, Any]:
         "dbt_docs": dg.MetadataValue.url(docs.dbt_model_url(name)),
         "data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
     }
-    if name in MART_SUMMARIES:
+    if summarize and name in MART_SUMMARIES:
         query = load_query(MART_SUMMARIES[name])
         metadata[query.title.lower()] = dg.MetadataValue.md(
             markdown_table(run_query(conn, query))

@@ -340,9 +340,14 @@ DBT_DUTIES = {
 }
 
 
+# dbt constraint (the marts' enforced contracts) -> the data tests it does the work of
+CONSTRAINT_DUTIES = {"primary_key": ("not_null", "unique"), "not_null": ("not_null",)}
+
+
 @functools.cache
 def _dbt_mart_tests() -> dict[str, dict[str, dict[str, Any]]]:
-    """{"marts.<model>": {column: {dbt test name: its arguments}}}, from every YAML in marts/."""
+    """{"marts.<model>": {column: {dbt test name: its arguments}}}, from every YAML in marts/,
+    a column's constraints counted as the tests they replace."""
     marts: dict[str, dict[str, dict[str, Any]]] = {}
     models = [m for path in sorted(MARTS_DIR.glob("*.yml"))
               for m in (yaml.safe_load(path.read_text()) or {}).get("models") or []]  # fmt: skip
@@ -350,7 +355,10 @@ def _dbt_mart_tests() -> dict[str, dict[str, dict[str, Any]]]:
         columns = marts.setdefault(f"marts.{model['name']}", {})
         for column in model.get("columns") or []:
             tests = column.get("data_tests") or column.get("tests") or []
-            columns[column["name"]] = dict(_named(test) for test in tests)
+            duties = dict(_named(test) for test in tests)
+            for constraint in column.get("constraints") or []:
+                duties.update(dict.fromkeys(CONSTRAINT_DUTIES[constraint["type"]], {}))
+            columns[column["name"]] = duties
     return marts
 
 

@@ -1,5 +1,5 @@
-"""`newsledger run` holds one refresh of a warehouse at a time, and keeps what it loads out of the
-garbage collector's walks."""
+"""`newsledger run` holds one refresh of a warehouse at a time, keeps what it loads out of the
+garbage collector's walks, and says why a step failed in one line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import threading
 import weakref
 from pathlib import Path
 
-from orchestration.cli import loaded_objects_frozen, one_refresh_at_a_time
+from dagster._utils.error import SerializableErrorInfo
+
+from orchestration.cli import _error_line, loaded_objects_frozen, one_refresh_at_a_time
 from orchestration.settings import Settings
 
 
@@ -72,3 +74,42 @@ def test_a_collector_disabled_before_stays_disabled() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+# What dagster-dbt raises when a model breaks its contract, as dbt 1.11 words it.
+DBT_BUILD_FAILED = (
+    "The dbt CLI process with command\n\n`dbt build --exclude-resource-type unit_test`\n\n"
+    "failed with exit code `1`. Check the stdout in the Dagster compute logs for the full "
+    "information about the error, or view the dbt debug log: /w.build/dbt_target/dbt.log.\n\n"
+    "Errors parsed from dbt logs:\n\n"
+    "90 of 124 ERROR creating sql table model marts.claims ... [\x1b[31mERROR\x1b[0m in 0.04s]\n\n"
+    "\x1b[31mFailure in model claims (models/marts/claims.sql)\x1b[0m\n\n"
+    "  Runtime Error in model claims (models/marts/claims.sql)\n"
+    "  Constraint Error: NOT NULL constraint failed: claims__dbt_tmp.text\n\n"
+    "\x1b[31mFailure in model events (models/marts/events.sql)\x1b[0m\n\n"
+    "  Runtime Error in model events (models/marts/events.sql)\n"
+)
+
+
+def _step_error(message: str, cls_name: str) -> SerializableErrorInfo:
+    raised = SerializableErrorInfo(message=message, stack=[], cls_name=cls_name)
+    return SerializableErrorInfo(
+        message='Error occurred while executing op "dbt_models":',
+        stack=[],
+        cls_name="DagsterExecutionStepExecutionError",
+        cause=raised,
+    )
+
+
+def test_a_failed_dbt_build_is_told_by_dbts_first_error() -> None:
+    error = _step_error(DBT_BUILD_FAILED, "DagsterDbtCliRuntimeError")
+    assert _error_line(error) == (
+        "dbt: Runtime Error in model claims (models/marts/claims.sql): "
+        "Constraint Error: NOT NULL constraint failed: claims__dbt_tmp.text"
+    )
+
+
+def test_another_error_is_told_by_its_first_line() -> None:
+    error = _step_error("Catalog Error: Table with name claims does not exist!\nDid you mean", "X")
+    assert _error_line(error) == "X: Table with name claims does not exist!"
+    assert _error_line(None) == ""

@@ -103,6 +103,25 @@ def test_every_mart_has_rows(built) -> None:
     assert all(n > 0 for n in summary.mart_rows.values()), summary.mart_rows
 
 
+def test_the_marts_enforce_their_keys_and_not_null_columns(built, tmp_path: Path) -> None:
+    """The marts' dbt contracts are constraints of the tables: rows breaking them are refused."""
+    settings, _ = built
+    copy = _warehouse_copy(settings, tmp_path)
+    with duckdb.connect(copy.path) as conn:
+        keyed = conn.execute(
+            "select table_name from duckdb_constraints() "
+            "where schema_name = 'marts' and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        assert sorted(name for (name,) in keyed) == sorted(MART_NAMES)
+        with pytest.raises(duckdb.ConstraintException, match="Duplicate key"):
+            conn.execute("insert into marts.claims select * from marts.claims limit 1")
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed"):
+            conn.execute(
+                "insert into marts.claims (claim_id, article_id, source_id, kind, text) "
+                "values ('a new claim', 'an article', 'a source', 'reported', null)"
+            )
+
+
 def test_the_newspaper_page_is_five_stories(built) -> None:
     settings, _ = built
     rows = query(
@@ -187,6 +206,21 @@ def test_a_marts_metadata_counts_previews_and_summarizes(built) -> None:
     assert claims["preview"].value.count("\n") == 1 + 5  # header, rule, five rows
     assert "| speaker_name | claims |" in claims["top speakers"].value
     assert claims["dbt_docs"].value.endswith("#!/model/model.newsledger.claims")
+
+
+def test_after_a_failed_build_a_marts_metadata_leaves_out_its_summary(built, tmp_path) -> None:
+    """A summary may read another mart, which the failed build can have left unbuilt: the
+    metadata of the marts that were built must not fail over it and hide dbt's error."""
+    settings, _ = built
+    docs = DocsSite(path=str(settings.docs_folder))
+    copy = _warehouse_copy(settings, tmp_path)
+    with duckdb.connect(copy.path) as conn:
+        conn.execute("drop table marts.claims")
+        with pytest.raises(duckdb.CatalogException, match="claims"):
+            mart_metadata(conn, "sources", docs)
+        sources = mart_metadata(conn, "sources", docs, summarize=False)
+    assert "most-cited sources per outlet" not in sources
+    assert sources["dagster/row_count"] > 0
 
 
 def test_the_refresh_writes_dbt_docs_data_docs_and_the_report(built) -> None:
