@@ -252,7 +252,7 @@ def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:
     if result.success:
         return None
     failures = [event for event in result.all_events if event.is_step_failure]
-    return _error_line(failures[0]) if failures else "the run failed"
+    return _error_line(failures[0].step_failure_data.error) if failures else "the run failed"
 
 
 def _error_line(error: SerializableErrorInfo | None) -> str:

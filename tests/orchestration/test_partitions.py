@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from bench.generate_corpus import generate_corpus, write_corpus
-from orchestration.cli import RunSummary, run_refresh
+from orchestration.cli import RunSummary, _tag_batch_run, run_refresh
 from orchestration.resources import NlpPipeline
 from orchestration.settings import Settings
 from orchestration.tag_files import TagFiles
@@ -118,3 +118,19 @@ def test_a_scan_of_another_warehouse_keeps_the_batches_this_one_left_to_tag(
             path.unlink()
         assert scan("first", first_inbox, instance) == set()
         assert set(instance.get_dynamic_partitions("tag_batches")) == other | same
+
+
+def test_a_failed_tag_batch_run_is_told_by_its_error(tmp_path: Path, inbox: Path) -> None:
+    from orchestration.definitions import build_definitions
+
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb", inbox=inbox)
+    with dg.instance_for_test() as instance:
+        assert build_definitions(settings).resolve_job_def("ingest").execute_in_process(
+            instance=instance
+        ).success
+        [key] = instance.get_dynamic_partitions("tag_batches")
+        unloadable = Settings(
+            warehouse=settings.warehouse, inbox=inbox, spacy_model="no_such_spacy_model"
+        )
+        error = _tag_batch_run(unloadable, instance.get_ref(), key)
+    assert error is not None and "no_such_spacy_model" in error, error
