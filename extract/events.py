@@ -875,6 +875,25 @@ _INTENT_NOUNS = {
 }
 _FUTURE_HEDGES = {"planned", "proposed", "upcoming", "imminent", "prospective", "future"}
 _DENY = {"deny", "reject", "dismiss", "refute", "rebut"}
+# Adjectives and participles an infinitive hangs on without having happened: "not authorized to
+# discuss", "ready to negotiate", "unable to reach" (lemmas of both the participle and adjective).
+# Not "able": "was able to strike" says it struck.
+_UNREALIZED_GOVERNORS = {
+    "authorize",
+    "authorized",
+    "allow",
+    "allowed",
+    "permit",
+    "permitted",
+    "unable",
+    "ready",
+    "willing",
+    "prepare",
+    "prepared",
+    "eager",
+    "keen",
+    "free",
+}
 _PLACE_HEADS = {
     "region",
     "oblast",
@@ -3020,6 +3039,14 @@ _MODALS = {"may", "might", "could", "should", "must", "can"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "'d"}
 
 
+def _grants_anonymity(verb: Token) -> bool:
+    """ "(who) spoke on condition of anonymity to discuss ...": the wire formula for an anonymous
+    source, whose purpose clause says what the source talked about, not what happened."""
+    return any(
+        x.lower_ == "anonymity" for c in verb.children if c.dep_ == "prep" for x in c.subtree
+    )
+
+
 def _modality(frame: _Frame) -> str:  # noqa: C901
     """denied (not / no / denied), hypothetical (if / may / could / possibly), future (will /
     plans to / planned), else asserted."""
@@ -3066,6 +3093,10 @@ def _modality(frame: _Frame) -> str:  # noqa: C901
         governs = t.i != head.i and via != "conj"  # a conjoined verb is a sibling, not a frame
         if governs and _lem(t) in _DENY:
             return "denied"
+        if governs and via == "xcomp" and t.tag_ in ("VBN", "JJ"):
+            hypothetical = hypothetical or _lem(t) in _UNREALIZED_GOVERNORS
+        if governs and via in ("xcomp", "advcl") and _grants_anonymity(t):
+            hypothetical = True
         if governs and _lem(t) in _FUTURE_GOVERNORS:
             future = True
         if governs and _lem(t) in _REPORTING:

@@ -324,6 +324,11 @@ def test_money_is_a_full_number_in_usd(nlp, taxonomy):
         ("The missiles did not hit their targets.", "denied"),
         ("There were no reports of casualties.", "denied"),
         ("The army attacked the town on Monday.", "asserted"),
+        ("The aide was not authorized to discuss the talks.", "hypothetical"),
+        ("Kyiv says it is ready to negotiate with Moscow.", "hypothetical"),
+        ("An officer, who spoke on condition of anonymity to discuss the talks, said so.",
+         "hypothetical"),
+        ("The envoys met in Geneva to discuss the talks.", "asserted"),
     ],
 )
 def test_modality(nlp, taxonomy, text, modality):
