@@ -3048,8 +3048,8 @@ def _grants_anonymity(verb: Token) -> bool:
 
 
 def _modality(frame: _Frame) -> str:  # noqa: C901
-    """denied (not / no / denied), hypothetical (if / may / could / possibly), future (will /
-    plans to / planned), else asserted."""
+    """denied (not / no / denied), hypothetical (if / may / could / possibly / not authorized
+    to / ready to), future (will / plans to / planned), else asserted."""
     prim = frame.primary
     assert prim is not None
     head = frame.head if frame.head.pos_ in ("VERB", "AUX") else prim
@@ -3093,8 +3093,9 @@ def _modality(frame: _Frame) -> str:  # noqa: C901
         governs = t.i != head.i and via != "conj"  # a conjoined verb is a sibling, not a frame
         if governs and _lem(t) in _DENY:
             return "denied"
-        if governs and via == "xcomp" and t.tag_ in ("VBN", "JJ"):
-            hypothetical = hypothetical or _lem(t) in _UNREALIZED_GOVERNORS
+        unrealized = t.tag_ in ("VBN", "JJ") and _lem(t) in _UNREALIZED_GOVERNORS
+        if governs and via == "xcomp" and unrealized:
+            hypothetical = True
         if governs and via in ("xcomp", "advcl") and _grants_anonymity(t):
             hypothetical = True
         if governs and _lem(t) in _FUTURE_GOVERNORS:
