@@ -232,6 +232,14 @@ def _key(*columns: str) -> list[Expectation]:
     return critical(*(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns), unique)
 
 
+def _critical_column(
+    column: str, checks: list[Expectation], *, not_null: bool
+) -> list[Expectation]:
+    """A column's `checks`, all critical, after its not-null check unless `not_null=False`."""
+    not_null_check = [_gxe().ExpectColumnValuesToNotBeNull(column=column)] if not_null else []
+    return critical(*not_null_check, *checks)
+
+
 def _required_text(column: str, *, not_null: bool = True) -> list[Expectation]:
     """Never blank, a string; never null unless `not_null=False` (a mart's dbt constraint)."""
     gxe = _gxe()
@@ -239,9 +247,7 @@ def _required_text(column: str, *, not_null: bool = True) -> list[Expectation]:
         gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NOT_BLANK_REGEX),
         gxe.ExpectColumnValuesToBeOfType(column=column, type_="str"),
     ]
-    if not_null:
-        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
-    return critical(*checks)
+    return _critical_column(column, checks, not_null=not_null)
 
 
 def _file_path(column: str, *, not_null: bool = True) -> list[Expectation]:
@@ -252,9 +258,7 @@ def _file_path(column: str, *, not_null: bool = True) -> list[Expectation]:
         gxe.ExpectColumnValueLengthsToBeBetween(column=column, min_value=1),
         gxe.ExpectColumnValuesToBeOfType(column=column, type_="str"),
     ]
-    if not_null:
-        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
-    return critical(*checks)
+    return _critical_column(column, checks, not_null=not_null)
 
 
 def _count(
@@ -271,9 +275,7 @@ def _count(
         gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=types),
         gxe.ExpectColumnValuesToBeBetween(column=column, min_value=minimum),
     ]
-    if not_null:
-        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
-    return critical(*checks)
+    return _critical_column(column, checks, not_null=not_null)
 
 
 def _offsets() -> list[Expectation]:
@@ -293,9 +295,7 @@ def _offsets() -> list[Expectation]:
 def _in_set(column: str, values: Iterable[str], *, not_null: bool = True) -> list[Expectation]:
     gxe = _gxe()
     checks = [gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))]
-    if not_null:
-        checks.insert(0, gxe.ExpectColumnValuesToNotBeNull(column=column))
-    return critical(*checks)
+    return _critical_column(column, checks, not_null=not_null)
 
 
 def _number(column: str, *, minimum: float | None = None) -> list[Expectation]:
