@@ -294,7 +294,9 @@ def _articles(
         )
         where = f"{draft.label}: " if draft.label else ""
         if not stories:
-            notes.append(f"{where}no article text besides headings, captions, bylines and credits")
+            notes.append(
+                f"{where}no article text besides headings, captions, bylines, credits and menus"
+            )
             continue
         # A page names its outlet once ("Source: voanews.com"); it holds for all its stories.
         text_outlet = next((s.outlet for s in stories if s.outlet), None)

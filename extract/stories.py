@@ -153,6 +153,7 @@ _STOPWORDS = frozenset(_COMMON_WORDS.split())
 # 100-350 characters; a story flattened onto one line runs to 600+ characters.
 _MAX_HEADING_WORDS = 25
 _MAX_HEADING_CHARS = 200
+_MAX_MENU_ITEM_WORDS = 3  # "Home", "World", "Subscribe now": a headline or a sentence runs longer
 _CUT_OFF_MIN_CHARS = 200
 _FLAT_STORY_MIN_CHARS = 450
 _FLAT_STORY_MIN_SENTENCES = 3
@@ -188,7 +189,8 @@ def split_stories(
     """Cut `text` into stories (one when `split` is False) with boilerplate set aside.
 
     `title`, when known from metadata, is the first story's headline; a first line repeating it
-    is dropped. Stories without body text are left out.
+    is dropped. Stories without body text are left out, and so are those whose body is a menu:
+    lines of a few words each, none of them text.
     """
     lines = [_classify(p) for p in paragraphs(text, markdown=markdown)]
     if title and lines and _repeats_title(lines[0].text, title):
@@ -197,7 +199,7 @@ def split_stories(
     stories = []
     for number, (begin, end) in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True)):
         story = _assemble(lines[begin:end], title=title if number == 0 else None)
-        if story.body:
+        if story.body and not _is_menu(story.body):
             stories.append(story)
     return stories
 
@@ -280,6 +282,11 @@ def _classify(paragraph: str) -> _Line:
     if _is_heading(paragraph):
         return _Line(paragraph, "heading")
     return _Line(paragraph, "body")
+
+
+def _is_menu(body: str) -> bool:
+    """What a page's navigation, tags or links leave when they are all that was extracted."""
+    return all(len(item.split()) <= _MAX_MENU_ITEM_WORDS for item in body.split("\n\n"))
 
 
 def _is_kicker(kicker: str, rest: str) -> bool:

@@ -379,7 +379,15 @@ def test_duplicates_across_files_point_to_the_first_copy(tmp_path: Path) -> None
         (
             "credits.txt",
             b"Photo: Reuters\nSource: voanews.com\n",
-            "no article text besides headings, captions, bylines and credits",
+            "no article text besides headings, captions, bylines, credits and menus",
+        ),
+        (
+            "menu.html",
+            b"<html><head><title>World | City Paper</title></head><body><nav><ul>"
+            b"<li><a href='/'>Home</a></li><li><a href='/world'>World</a></li>"
+            b"<li><a href='/sport'>Sport</a></li><li><a href='/join'>Subscribe now</a></li>"
+            b"</ul></nav></body></html>",
+            "no article text besides headings, captions, bylines, credits and menus",
         ),
     ],
 )

@@ -214,6 +214,15 @@ def test_headings_alone_are_kept_as_text() -> None:
     assert story.body == "Night buses reach the outer districts"
 
 
+def test_a_menu_alone_gives_no_story() -> None:
+    assert split_stories("Home\nWorld\nPolitics\nSubscribe now") == []
+
+
+def test_a_short_line_among_text_is_kept() -> None:
+    [story] = split_stories(f"Live updates\n{PARA_A}")
+    assert story.body.endswith(PARA_A)
+
+
 def test_boilerplate_alone_gives_no_story() -> None:
     assert split_stories("Photo: Reuters\nSource: voanews.com") == []
 
