@@ -2276,6 +2276,7 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
     "agreed to impose sanctions")."""
     by_head = {f.head.i: f for f in frames}
     drop: set[int] = set()
+    joined: dict[int, _Frame] = {}  # head of a clause joined to another -> the frame it joined
     for f in frames:
         if f.event_type is None or f.primary is None:
             continue
@@ -2320,10 +2321,11 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
                     drop.add(f.head.i)
                     break
         # conjoined verbs ("intercepted or jammed") and a result participle ("shelled the
-        # city, killing two") tell one event
+        # city, killing two") tell one event; a clause conjoined to one already joined goes
+        # where it went ("hit Kyiv, killing 12 and wounding 30")
         result = f.head.dep_ == "advcl" and f.head.tag_ == "VBG"
         if (f.head.dep_ == "conj" or result) and f.head.head.i in by_head:
-            other = by_head[f.head.head.i]
+            other = joined.get(f.head.head.i) or by_head[f.head.head.i]
             if (
                 other.event_type is not None
                 and other.head.i not in drop
@@ -2333,6 +2335,7 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
                 if _PRIORITY.get(f.event_type, 50) < _PRIORITY.get(other.event_type, 50):
                     other.event_type, other.primary = f.event_type, f.primary
                 drop.add(f.head.i)
+                joined[f.head.i] = other
     return [f for f in frames if f.head.i not in drop]
 
 
@@ -2412,10 +2415,13 @@ def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] |
     elif _is_passive(tok) or (
         tok.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in tok.children)
     ):
-        # "5,493 wounded" after "were killed and": the passive's figure, parsed as a subject
+        # "5,493 wounded" after "were killed and": the passive's figure, parsed as a subject;
+        # "with 232 people killed": a participle without an auxiliary tells what its subject
+        # suffered
+        unaided = not any(c.dep_ == "aux" for c in tok.children)
         victims = [
             c for c in tok.children
-            if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and c.pos_ == "NUM")
+            if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and (c.pos_ == "NUM" or unaided))
         ]
         if not victims and tok.dep_ in ("acl", "amod"):
             victims = [tok.head]

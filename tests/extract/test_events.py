@@ -487,3 +487,27 @@ def test_shelling_with_its_toll_and_place(nlp, taxonomy):
     assert event.event_type == "airstrike_or_shelling"
     assert (event.actor_name, event.location) == ("Russia", "Kherson")
     assert (event.killed, event.wounded) == (2, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "killed", "wounded"),
+    [
+        (
+            "The earthquake struck the region on Monday, with 232 people killed and 1,000 injured.",
+            "disaster_or_accident",
+            232,
+            1000,
+        ),
+        ("Gunmen attacked a village, with at least 30 people killed.", "attack", 30, None),
+    ],
+)
+def test_a_toll_in_a_with_clause_counts(nlp, taxonomy, text, event_type, killed, wounded):
+    event = _one(nlp, taxonomy, text)
+    assert (event.event_type, event.killed, event.wounded) == (event_type, killed, wounded)
+
+
+def test_a_toll_conjoined_to_a_result_participle_stays_with_its_event(nlp, taxonomy):
+    event = _one(
+        nlp, taxonomy, "Russian missiles hit Kyiv overnight, killing 12 people and wounding 30."
+    )
+    assert (event.event_type, event.killed, event.wounded) == ("drone_or_missile_attack", 12, 30)
