@@ -153,7 +153,7 @@ _STOPWORDS = frozenset(_COMMON_WORDS.split())
 # 100-350 characters; a story flattened onto one line runs to 600+ characters.
 _MAX_HEADING_WORDS = 25
 _MAX_HEADING_CHARS = 200
-_MAX_MENU_ITEM_WORDS = 3  # "Home", "World", "Subscribe now": a headline or a sentence runs longer
+_MAX_MENU_ITEM_WORDS = 3  # "Home", "World", "Subscribe now"; a line of article text runs longer
 _CUT_OFF_MIN_CHARS = 200
 _FLAT_STORY_MIN_CHARS = 450
 _FLAT_STORY_MIN_SENTENCES = 3
