@@ -57,7 +57,9 @@ def test_a_scan_rewrites_only_the_files_that_changed(tmp_path: Path, monkeypatch
     edited, removed, unchanged = seeds[0], seeds[1], seeds[2:]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA line added later.\n")
     removed.unlink()
-    (inbox / "broken.json").write_text('{"title": "Mended", "body": "Now it reads."}')
+    (inbox / "broken.json").write_text(
+        '{"title": "Mended", "body": "The mended file now reads as an article."}'
+    )
     (inbox / "copy.txt").write_text(unchanged[0].read_text(encoding="utf-8"))
     earlier = stepwise.scanned_files("reader")
     second = ingest_inbox(inbox, earlier=earlier)
