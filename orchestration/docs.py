@@ -14,7 +14,7 @@ from orchestration.project import (
     dbt_project_digest,
     export_dbt_environment,
     made_from,
-    reuse_dbt_parse,
+    reuse_dbt_build,
     run_dbt,
 )
 from orchestration.queries import load_query, markdown_table, run_query
@@ -89,8 +89,11 @@ def data_docs(
         context.log.info(f"dbt docs: {docs.dbt_index} (the project and the columns are unchanged)")
     else:
         generated = Path(warehouse.path).parent / "dbt_docs"
-        reuse_dbt_parse(warehouse.path, generated)
-        run_dbt(["docs", "generate", "--static"], target_path=generated)
+        built = reuse_dbt_build(warehouse.path, generated)
+        run_dbt(
+            ["docs", "generate", "--static", *(["--no-compile"] if built else [])],
+            target_path=generated,
+        )
         docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
         _write_whole(docs.dbt_index, (generated / "static_index.html").read_bytes())
         _write_whole(generated_for, fingerprint.encode())

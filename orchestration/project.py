@@ -27,6 +27,7 @@ _ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 # What dbt writes inside the project rather than reads.
 _DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+MANIFEST_FILE = "manifest.json"
 PARSED_PROJECT_FILE = ".parsed_project"
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -59,14 +60,22 @@ def drop_parse_of_another_project(target_path: Path) -> None:
     stamp.write_text(project, encoding="utf-8")
 
 
-def reuse_dbt_parse(build_database: str, target_path: Path) -> None:
-    """Give a dbt command with its own `target_path` the parse the last build kept."""
+def reuse_dbt_build(build_database: str, target_path: Path) -> bool:
+    """Give a dbt command with its own `target_path` the parse and the manifest the last build
+    kept. True when the manifest is there: it holds the SQL that build compiled, which dbt docs
+    can show without compiling every node again."""
     kept = dbt_target_path(build_database)
     drop_parse_of_another_project(kept)
     drop_parse_of_another_project(target_path)
+    target_path.mkdir(parents=True, exist_ok=True)
     parse = kept / PARTIAL_PARSE_FILE
     if parse.exists():
         shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
+    manifest = kept / MANIFEST_FILE
+    if not manifest.exists():
+        return False
+    shutil.copyfile(manifest, target_path / MANIFEST_FILE)
+    return True
 
 
 class QuickDbtCliResource(DbtCliResource):

@@ -230,7 +230,10 @@ def test_the_refresh_writes_dbt_docs_data_docs_and_the_report(built) -> None:
     front = (docs / "index.html").read_text(encoding="utf-8")
     for part in ("report/index.html", "dbt/index.html", "gx/index.html"):
         assert part in front
-    assert "actor_links" in (docs / "dbt" / "index.html").read_text(encoding="utf-8")
+    dbt_docs = (docs / "dbt" / "index.html").read_text(encoding="utf-8")
+    assert "actor_links" in dbt_docs
+    models = list((PROJECT_ROOT / "dbt_project" / "models").rglob("*.sql"))
+    assert dbt_docs.count('"compiled": true') >= len(models), "each model shows its compiled SQL"
     data_docs = (docs / "gx" / "index.html").read_text(encoding="utf-8")
     assert all(table in data_docs for table in CHECKED_TABLES)
     assert len(list((docs / "gx" / "validations").rglob("*.html"))) == len(CHECKED_TABLES)
