@@ -1010,6 +1010,12 @@ class _SpeakerResolver:
                 if inner and self._named(inner[0]):
                     return self._named(inner[0])
                 return self.resolve(t, previous)
+        # "a United Nations report", "a Russian statement": the actor named before the noun.
+        for c in head.children:
+            if c.dep_ in ("compound", "amod", "nmod") and c.i < head.i:
+                named = self._named(c)
+                if named:
+                    return named
         # "..., a statement said": the statement of whoever spoke just before.
         singular = head.tag_ in ("NN", "NNP") and any(
             c.dep_ in ("det", "poss") for c in head.children

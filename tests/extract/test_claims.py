@@ -308,6 +308,17 @@ def test_a_document_speaks_for_its_author(claims) -> None:
     assert [q.speaker_name for q in found] == ["United States", "Japan"]
 
 
+def test_a_document_named_for_its_author_speaks_for_that_author(claims) -> None:
+    found = claims(
+        "Zelenskyy said the attack killed 12 people. A United Nations report released on "
+        "Monday said 300 civilians had died."
+    )
+    assert [(q.speaker_text, q.speaker_name) for q in found] == [
+        ("Zelenskyy", "Zelenskyy"),
+        ("United Nations", "United Nations"),
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------------
