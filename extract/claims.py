@@ -149,6 +149,7 @@ _CLOSE_DOUBLE = "”"
 _QUOTE_MARKS = re.compile(r'[\n“”„«»"‘’]')
 _QUOTE_CHARS = '“”"„«»'
 _TRAILING = " \t\n,.;:!?\"“”‘’'—–-"
+_ENDS_IN_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Za-z]\.){2,}$")
 # Punctuation that never starts or ends a claim's words (quote marks are handled apart).
 _EDGE_PUNCT = {",", ".", ";", ":", "!", "?", "—", "–", "-", "--", "...", "…", "(", ")"}
 # Sentence connectives that belong to the narrator, not to the claim ("Separately, ...").
@@ -731,7 +732,18 @@ def _strip_that(text: str) -> str:
 
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(_TRAILING).strip()
+    return _rstrip_edge(text.lstrip(_TRAILING)).strip()
+
+
+def _rstrip_edge(text: str) -> str:
+    """`text` without its trailing punctuation, except the period of an abbreviation that ends
+    it ("in the U.S.", "at 7 a.m."), which belongs to the word."""
+    stripped = text.rstrip(_TRAILING)
+    if text[len(stripped) : len(stripped) + 1] == "." and _ENDS_IN_ABBREVIATION.search(
+        stripped + "."
+    ):
+        return stripped + "."
+    return stripped
 
 
 def _piece(doc_text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
@@ -741,7 +753,7 @@ def _piece(doc_text: str, lo: int, hi: int) -> tuple[str, int, int] | None:
     if not piece:
         return None
     start = lo + (len(raw) - len(raw.lstrip(_TRAILING)))
-    end = hi - (len(raw) - len(raw.rstrip(_TRAILING)))
+    end = hi - (len(raw) - len(_rstrip_edge(raw)))
     return piece, start, end
 
 

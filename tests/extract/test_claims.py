@@ -353,3 +353,13 @@ def test_cue_classes_are_a_small_closed_set() -> None:
 
 def test_an_empty_document_has_no_claims(claims) -> None:
     assert claims("") == []
+
+
+def test_a_claim_ending_in_an_abbreviation_keeps_its_period(claims) -> None:
+    text = 'The army said the troops arrived in the U.S. "We will meet in the U.K.," Rubio said.'
+    found = claims(text)
+    assert [(q.kind, q.text) for q in found] == [
+        ("reported", "the troops arrived in the U.S."),
+        ("direct_quote", "We will meet in the U.K."),
+    ]
+    assert [text[q.start_char : q.end_char] for q in found] == [q.text for q in found]
