@@ -2208,6 +2208,8 @@ def _type_trigger(trig: _Trigger, frame: _Frame) -> str | None:  # noqa: C901
         base = tok
         while base.dep_ == "conj":
             base = base.head
+        if base.dep_ == "compound" and _lem(base.head) in _LIGHT_HEADS:
+            base = base.head  # "announced a $425 million aid package": the package is given
         if not (
             base.dep_ in ("nsubj", "nsubjpass")
             or (base.dep_ == "dobj" and _lem(base.head) in _AID_VERBS)
@@ -2742,6 +2744,10 @@ def _participants(  # noqa: C901
             objs = [c for c in prim.children if c.dep_ == "dobj"]
             if moves_theme:
                 target_tok += _prep_objs(prim, {"to", "into"})
+                if not target_tok:
+                    # "pledged 500 million euros in aid to Ukraine": the phrase of what is sent
+                    sent = objs + [p for o in objs for p in _prep_objs(o, {"in", "of"})]
+                    target_tok += [to for c in sent for to in _prep_objs(c, {"to"})]
             elif etype == "meeting_or_talks":
                 target_tok += objs + _prep_objs(prim, {"with"})
             elif etype == "battle":
@@ -2751,33 +2757,39 @@ def _participants(  # noqa: C901
             else:
                 target_tok += objs or _prep_objs(prim, _TARGET_PREPS)
     else:
-        for owner in (c for c in prim.children if c.dep_ == "poss"):
-            if owner.pos_ == "PRON" and prim.dep_ == "dobj":
+        # "a $425 million aid package for Ukraine": the phrase is the light noun's
+        phrase = prim.head if prim.dep_ == "compound" and _lem(prim.head) in _LIGHT_HEADS else prim
+        for owner in (c for c in phrase.children if c.dep_ == "poss"):
+            if owner.pos_ == "PRON" and phrase.dep_ == "dobj":
                 # "Ukraine has intensified its attacks": the pronoun is the verb's subject
-                actor_tok += _subjects(prim.head)
+                actor_tok += _subjects(phrase.head)
             else:
                 actor_tok.append(owner)
         if etype != "troop_deployment":
-            actor_tok += _prep_objs(prim, {"by"})
+            actor_tok += _prep_objs(phrase, {"by"})
         if not actor_tok:
             actor_tok += [
                 c
-                for c in prim.children
+                for head in {prim, phrase}
+                for c in head.children
                 if c.dep_ in ("compound", "amod", "nmod")
-                and c.i < prim.i
+                and c.i < head.i
                 and _modifier_name(c, mention_at)
             ]
         if not actor_tok:
             # "carried out two rounds of joint strikes": the doer of the light verb
-            t = prim
+            t = phrase
             while (
                 t.dep_ == "pobj"
                 and t.head.lower_ == "of"
                 and _lem(t.head.head) in (_LIGHT_HEADS | _CONTAINERS)
             ):
                 t = t.head.head
-            if t.dep_ in ("dobj", "attr") and _lem(t.head) in _LIGHT_VERBS:
+            doer = _LIGHT_VERBS | (_AID_VERBS if etype == "aid_or_funding" else set())
+            if t.dep_ in ("dobj", "attr") and _lem(t.head) in doer:
                 actor_tok += _subjects(t.head)
+            elif t.dep_ == "nsubjpass" and _lem(t.head) in doer:
+                actor_tok += [a for a in [_agent(t.head)] if a is not None]
         if etype == "meeting_or_talks":
             preps = {"with", "between"}
         elif etype == "battle":
@@ -2786,7 +2798,7 @@ def _participants(  # noqa: C901
             preps = {"to", "for"}
         else:
             preps = _TARGET_PREPS | ({"of"} if etype in VIOLENT else set())
-        target_tok += _prep_objs(prim, preps)
+        target_tok += _prep_objs(phrase, preps)
     if etype in ("disaster_or_accident", "casualties") and prim.pos_ != "VERB":
         actor_tok = []  # "Mexico's deadliest earthquake": a place, nobody's act
     actor = _names(actor_tok, mention_at, role="actor")

@@ -312,6 +312,38 @@ def test_money_is_a_full_number_in_usd(nlp, taxonomy):
     assert event.event_date == dt.date(2024, 4, 1)
 
 
+def test_an_aid_package_announced_is_aid_from_the_announcer_to_its_recipient(nlp, taxonomy):
+    countries = [("Canada", "Canada", "country"), ("Moldova", "Moldova", "country")]
+    event = _one(
+        nlp, taxonomy, "Canada announced a $90 million aid package for Moldova.",
+        mentions=countries,
+    )
+    assert (event.event_type, event.actor_name, event.target_name) == (
+        "aid_or_funding", "Canada", "Moldova",
+    )
+    assert (event.quantity, event.quantity_unit) == (90e6, "usd")
+    debated = "Lawmakers in Canada debated an aid package for Moldova."
+    assert _events(nlp, taxonomy, debated, mentions=countries) == []
+
+
+def test_a_package_announced_by_a_body_is_that_body_s_aid(nlp, taxonomy):
+    event = _one(
+        nlp, taxonomy, "The aid package was announced by the Senate on Tuesday.",
+        mentions=[("Senate", "Senate", "organization")],
+    )
+    assert (event.event_type, event.actor_name) == ("aid_or_funding", "Senate")
+
+
+def test_aid_pledged_goes_to_the_country_named_after_it(nlp, taxonomy):
+    event = _one(
+        nlp, taxonomy, "Germany pledged 500 million euros in aid to Ukraine.",
+        mentions=[("Germany", "Germany", "country"), ("Ukraine", "Ukraine", "country")],
+    )
+    assert (event.event_type, event.actor_name, event.target_name) == (
+        "aid_or_funding", "Germany", "Ukraine",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "modality"),
     [
