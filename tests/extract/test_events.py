@@ -252,6 +252,12 @@ def test_passive_deployment_takes_the_agent_as_actor(nlp, taxonomy):
     assert (event.quantity, event.quantity_unit) == (11_000, "troops")
 
 
+def test_a_toll_counts_when_the_kill_verb_is_parsed_as_a_participle(nlp, taxonomy):
+    # the parser reads "killed" as a participle of "airstrikes"; its object makes it active
+    event = _one(nlp, taxonomy, "Russian airstrikes killed at least 25 people in Idlib.")
+    assert (event.event_type, event.killed) == ("airstrike_or_shelling", 25)
+
+
 def test_killed_and_injured_are_one_tally(nlp, taxonomy):
     event = _one(
         nlp,
