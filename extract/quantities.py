@@ -794,8 +794,20 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
                     return pobj.i
-    # a noun right after the number that the parser hung elsewhere ("four outlying arms")
+    # "45 of 70 drones", "45 out of the 70 drones": a share of the whole the next figure counts
     sent_end = tok.sent.end
+    words = [t.lower_ for t in doc[end : min(end + 2, sent_end)]]
+    nxt = 1 if words[:1] == ["of"] else 2 if words == ["out", "of"] else 0
+    if nxt:
+        nxt += end
+        while nxt < sent_end and doc[nxt].dep_ in ("det", "poss"):
+            nxt += 1
+        whole = nxt
+        while nxt < sent_end and (doc[nxt].like_num or doc[nxt].pos_ == "NUM"):
+            nxt += 1
+        if whole < nxt < sent_end and doc[nxt].pos_ == "NOUN":
+            return nxt
+    # a noun right after the number that the parser hung elsewhere ("four outlying arms")
     nxt = end
     while (
         nxt < sent_end

@@ -258,6 +258,20 @@ def test_a_toll_counts_when_the_kill_verb_is_parsed_as_a_participle(nlp, taxonom
     assert (event.event_type, event.killed) == ("airstrike_or_shelling", 25)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The navy said it destroyed 38 of 52 drones launched overnight.",
+        "Air defences shot down 38 out of 52 drones.",
+    ],
+)
+def test_a_share_of_a_whole_counts_the_share(nlp, taxonomy, text):
+    event = _one(nlp, taxonomy, text)
+    assert (event.event_type, event.quantity, event.quantity_unit) == (
+        "interception", 38, "drones",
+    )
+
+
 def test_killed_and_injured_are_one_tally(nlp, taxonomy):
     event = _one(
         nlp,
