@@ -2414,11 +2414,10 @@ def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] |
         victims = [c for c in tok.head.children if c.dep_ == "dobj"]
     elif tok.dep_ in ("acomp",) and tok.lower_ in ("dead", "wounded", "injured"):
         victims = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    elif tok.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in tok.children) or (
-        # "airstrikes killed at least 30 people", parsed as a participle of "airstrikes": with
-        # an object of its own it is active
-        any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
-    ):
+    elif (tok.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in tok.children)) or any(
+        c.dep_ in ("auxpass", "nsubjpass") for c in tok.children
+    ):  # a participle with an object of its own is active: "airstrikes killed 30 people",
+        # which the parser may read as a participle of "airstrikes"
         # "5,493 wounded" after "were killed and": the passive's figure, parsed as a subject;
         # "with 232 people killed": a participle without an auxiliary tells what its subject
         # suffered

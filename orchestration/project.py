@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -61,9 +62,9 @@ def drop_parse_of_another_project(target_path: Path) -> None:
 
 
 def reuse_dbt_build(build_database: str, target_path: Path) -> bool:
-    """Give a dbt command with its own `target_path` the parse and the manifest the last build
-    kept. True when the manifest is there: it holds the SQL that build compiled, which dbt docs
-    can show without compiling every node again."""
+    """Give a dbt command with its own `target_path` the parse the last build kept, and its
+    manifest when that build compiled every model and test (a build of a subset selected in the
+    UI did not): True then, and dbt docs can show that SQL without compiling it again."""
     kept = dbt_target_path(build_database)
     drop_parse_of_another_project(kept)
     drop_parse_of_another_project(target_path)
@@ -73,6 +74,9 @@ def reuse_dbt_build(build_database: str, target_path: Path) -> bool:
         shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
     manifest = kept / MANIFEST_FILE
     if not manifest.exists():
+        return False
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    if not all(n.get("compiled") for n in nodes if n["resource_type"] in ("model", "test")):
         return False
     shutil.copyfile(manifest, target_path / MANIFEST_FILE)
     return True

@@ -19,6 +19,7 @@ from orchestration.project import (
     dbt_resource,
     drop_parse_of_another_project,
     prepare_dbt_manifest,
+    reuse_dbt_build,
     run_dbt,
 )
 
@@ -72,3 +73,26 @@ def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monk
     monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "local")  # read by profiles.yml
     prepare_dbt_manifest()
     assert manifest.stat().st_mtime_ns != parsed
+
+
+def test_docs_reuse_the_manifest_of_a_build_only_when_it_compiled_everything(tmp_path: Path):
+    build_database = tmp_path / "build.duckdb"
+    kept = tmp_path / "dbt_target"
+    kept.mkdir()
+    docs_target = tmp_path / "dbt_docs"
+
+    def keep_manifest(claims_compiled: bool) -> None:
+        nodes = {
+            "model.newsledger.claims": {"resource_type": "model", "compiled": claims_compiled},
+            "test.newsledger.unique_claims": {"resource_type": "test", "compiled": True},
+            "seed.newsledger.countries": {"resource_type": "seed"},
+        }
+        (kept / "manifest.json").write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+
+    assert not reuse_dbt_build(str(build_database), docs_target), "no build yet"
+    keep_manifest(claims_compiled=False)  # a build of a subset picked in the UI
+    assert not reuse_dbt_build(str(build_database), docs_target)
+    assert not (docs_target / "manifest.json").exists()
+    keep_manifest(claims_compiled=True)
+    assert reuse_dbt_build(str(build_database), docs_target)
+    assert (docs_target / "manifest.json").read_bytes() == (kept / "manifest.json").read_bytes()
