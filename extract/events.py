@@ -2771,7 +2771,7 @@ def _participants(  # noqa: C901
         if not actor_tok:
             actor_tok += [
                 c
-                for head in {prim, phrase}
+                for head in dict.fromkeys((prim, phrase))
                 for c in head.children
                 if c.dep_ in ("compound", "amod", "nmod")
                 and c.i < head.i
