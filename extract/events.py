@@ -37,6 +37,7 @@ from extract.quantities import (
     CURRENCY_CODES,
     NumberPhrase,
     claim_at,
+    is_partitive_relative,
     number_phrases,
     sentence_numbers,
     unit_key,
@@ -1171,7 +1172,13 @@ class _Frame:
         toks = list(head.subtree)
         if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN", "NUM"):
             toks.append(head.head)
-            toks.extend(c for c in head.head.children if c.dep_ in ("nummod", "compound", "amod"))
+            # "70 drones, of which 45 were shot down": the clause counts its own share
+            kept = (
+                ("compound", "amod")
+                if is_partitive_relative(head)
+                else ("nummod", "compound", "amod")
+            )
+            toks.extend(c for c in head.head.children if c.dep_ in kept)
         return toks
 
 
@@ -1278,7 +1285,7 @@ _DEFINITE = {"the", "this", "that", "these", "those"}
 
 
 def _bare_re_mention(frame: _Frame, *stated: str | None) -> bool:
-    """"the results of the attack were still being assessed": a definite event noun with no
+    """ "the results of the attack were still being assessed": a definite event noun with no
     participant, place, date or figure of its own refers back to an event, not a new one."""
     prim = frame.primary
     return (
@@ -2314,6 +2321,8 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
             for g in frames:
                 if g is f or g.event_type is None or g.head.i in drop or g.head.i == f.head.i:
                     continue
+                if not nested and f.event_type == "interception" != g.event_type:
+                    continue  # "launched 70 drones, of which 45 were shot down": the defenders'
                 if _family(g.event_type) == _family(f.event_type) and f.head.i in {
                     t.i for t in g.head.subtree
                 }:
@@ -2423,7 +2432,8 @@ def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] |
         # suffered
         unaided = not any(c.dep_ == "aux" for c in tok.children)
         victims = [
-            c for c in tok.children
+            c
+            for c in tok.children
             if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and (c.pos_ == "NUM" or unaided))
         ]
         if not victims and tok.dep_ in ("acl", "amod"):

@@ -794,6 +794,9 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
                     return pobj.i
+    share_of = _relative_whole(tok, start)
+    if share_of is not None:
+        return share_of
     # "45 of 70 drones", "45 out of the 70 drones": a share of the whole the next figure counts
     sent_end = tok.sent.end
     words = [t.lower_ for t in doc[end : min(end + 2, sent_end)]]
@@ -824,6 +827,40 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
     ):
         return nxt
     return None
+
+
+_OF_WHICH = {"of", "which", "whom"}
+
+
+def _relative_whole(tok: Token, start: int) -> int | None:
+    """The noun a partitive relative counts a share of: "70 drones, of which 45 were shot down",
+    "70 drones, 45 of which were shot down" (45 drones)."""
+    doc = tok.doc
+    if tok.dep_ in ("nsubj", "nsubjpass") and is_partitive_relative(tok.head):
+        verb = tok.head
+    elif any(_is_of_which(c) for c in tok.children):
+        verb = tok.head if tok.head.dep_ == "relcl" else None
+    else:
+        return None
+    if verb is not None and verb.dep_ == "relcl":
+        return verb.head.i if verb.head.pos_ in ("NOUN", "PROPN") else None
+    before = start - 1
+    while before >= tok.sent.start and (doc[before].is_punct or doc[before].lower_ in _OF_WHICH):
+        before -= 1
+    return before if before >= tok.sent.start and doc[before].pos_ == "NOUN" else None
+
+
+def is_partitive_relative(verb: Token) -> bool:
+    """A clause that tells of a share of what it describes: "of which 45 were shot down"."""
+    return any(_is_of_which(c) for c in verb.children)
+
+
+def _is_of_which(tok: Token) -> bool:
+    return (
+        tok.dep_ == "prep"
+        and tok.lower_ == "of"
+        and any(c.dep_ == "pobj" and c.lower_ in _OF_WHICH - {"of"} for c in tok.children)
+    )
 
 
 def _keep(doc: Doc, p: NumberPhrase) -> bool:  # noqa: C901 - one list of exclusions reads best

@@ -272,6 +272,29 @@ def test_a_share_of_a_whole_counts_the_share(nlp, taxonomy, text):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "launched", "downed", "unit"),
+    [
+        ("The army fired 12 rockets, of which 10 were intercepted.", 12, 10, "rockets"),
+        (
+            "Russia launched 70 drones overnight, of which 45 were shot down by air defenses.",
+            70,
+            45,
+            "drones",
+        ),
+    ],
+)
+def test_a_share_shot_down_in_a_relative_clause_is_an_interception_of_its_own(
+    nlp, taxonomy, text, launched, downed, unit
+):
+    events = _events(nlp, taxonomy, text)
+    counted = sorted((e.event_type, e.quantity, e.quantity_unit) for e in events)
+    assert counted == [
+        ("drone_or_missile_attack", launched, unit),
+        ("interception", downed, unit),
+    ]
+
+
 def test_killed_and_injured_are_one_tally(nlp, taxonomy):
     event = _one(
         nlp,
