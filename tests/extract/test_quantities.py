@@ -71,7 +71,7 @@ def _values(nlp, text):
         ("It came after a magnitude-8.1 quake.", [(8.1, "magnitude")]),
         ("A magnitude 6.2 earthquake struck.", [(6.2, "magnitude")]),
         ("The Senate voted 51-49 to pass the bill.", [(51, None), (49, None)]),
-        ("They fired 12 rockets, of which 10 were intercepted.", [(12, "rockets"), (10, "rockets")]),
+        ("They fired 12 rockets, of which 10 were downed.", [(12, "rockets"), (10, "rockets")]),
     ],
 )
 def test_figures_and_units(nlp, text, expected):
