@@ -2321,8 +2321,10 @@ def _merge(frames: list[_Frame]) -> list[_Frame]:
             for g in frames:
                 if g is f or g.event_type is None or g.head.i in drop or g.head.i == f.head.i:
                     continue
-                if not nested and f.event_type == "interception" != g.event_type:
-                    continue  # "launched 70 drones, of which 45 were shot down": the defenders'
+                # "launched 70 drones, of which 45 were shot down": the defenders' act, not the
+                # attackers'
+                if not nested and f.event_type == "interception" and g.event_type != f.event_type:
+                    continue
                 if _family(g.event_type) == _family(f.event_type) and f.head.i in {
                     t.i for t in g.head.subtree
                 }:

@@ -829,7 +829,7 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
     return None
 
 
-_OF_WHICH = {"of", "which", "whom"}
+_RELATIVE_PRONOUNS = {"which", "whom"}
 
 
 def _relative_whole(tok: Token, start: int) -> int | None:
@@ -845,21 +845,28 @@ def _relative_whole(tok: Token, start: int) -> int | None:
     if verb is not None and verb.dep_ == "relcl":
         return verb.head.i if verb.head.pos_ in ("NOUN", "PROPN") else None
     before = start - 1
-    while before >= tok.sent.start and (doc[before].is_punct or doc[before].lower_ in _OF_WHICH):
+    while before >= tok.sent.start and (
+        doc[before].is_punct or doc[before].lower_ in {"of", *_RELATIVE_PRONOUNS}
+    ):
         before -= 1
     return before if before >= tok.sent.start and doc[before].pos_ == "NOUN" else None
 
 
 def is_partitive_relative(verb: Token) -> bool:
-    """A clause that tells of a share of what it describes: "of which 45 were shot down"."""
-    return any(_is_of_which(c) for c in verb.children)
+    """A clause that tells of a share of what it describes: "of which 45 were shot down",
+    "45 of which were shot down"."""
+    return any(
+        _is_of_which(c)
+        or (c.dep_ in ("nsubj", "nsubjpass") and any(_is_of_which(g) for g in c.children))
+        for c in verb.children
+    )
 
 
 def _is_of_which(tok: Token) -> bool:
     return (
         tok.dep_ == "prep"
         and tok.lower_ == "of"
-        and any(c.dep_ == "pobj" and c.lower_ in _OF_WHICH - {"of"} for c in tok.children)
+        and any(c.dep_ == "pobj" and c.lower_ in _RELATIVE_PRONOUNS for c in tok.children)
     )
 
 

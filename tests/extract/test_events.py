@@ -276,6 +276,7 @@ def test_a_share_of_a_whole_counts_the_share(nlp, taxonomy, text):
     ("text", "launched", "downed", "unit"),
     [
         ("The army fired 12 rockets, of which 10 were intercepted.", 12, 10, "rockets"),
+        ("Russia launched 70 drones, 45 of which were shot down.", 70, 45, "drones"),
         (
             "Russia launched 70 drones overnight, of which 45 were shot down by air defenses.",
             70,
