@@ -2425,13 +2425,13 @@ def _victims(tok: Token, phrases: Sequence[NumberPhrase]) -> tuple[str, float] |
         victims = [c for c in tok.head.children if c.dep_ == "dobj"]
     elif tok.dep_ in ("acomp",) and tok.lower_ in ("dead", "wounded", "injured"):
         victims = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # A passive, or a participle without an object of its own: the object would make it active
+    # ("airstrikes killed 30 people", which the parser may read as a participle of "airstrikes").
+    # Its subject is who suffered: "5,493 wounded" after "were killed and", parsed as a subject;
+    # "with 232 people killed", a participle without an auxiliary.
     elif (tok.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in tok.children)) or any(
         c.dep_ in ("auxpass", "nsubjpass") for c in tok.children
-    ):  # a participle with an object of its own is active: "airstrikes killed 30 people",
-        # which the parser may read as a participle of "airstrikes"
-        # "5,493 wounded" after "were killed and": the passive's figure, parsed as a subject;
-        # "with 232 people killed": a participle without an auxiliary tells what its subject
-        # suffered
+    ):
         unaided = not any(c.dep_ == "aux" for c in tok.children)
         victims = [
             c

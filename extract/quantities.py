@@ -836,14 +836,14 @@ def _relative_whole(tok: Token, start: int) -> int | None:
     """The noun a partitive relative counts a share of: "70 drones, of which 45 were shot down",
     "70 drones, 45 of which were shot down" (45 drones)."""
     doc = tok.doc
-    if tok.dep_ in ("nsubj", "nsubjpass") and is_partitive_relative(tok.head):
-        verb = tok.head
-    elif any(_is_of_which(c) for c in tok.children):
-        verb = tok.head if tok.head.dep_ == "relcl" else None
-    else:
+    sharing = any(_is_of_which(c) for c in tok.children) or (
+        tok.dep_ in ("nsubj", "nsubjpass") and is_partitive_relative(tok.head)
+    )
+    if not sharing:
         return None
-    if verb is not None and verb.dep_ == "relcl":
-        return verb.head.i if verb.head.pos_ in ("NOUN", "PROPN") else None
+    if tok.head.dep_ == "relcl":
+        return tok.head.head.i if tok.head.head.pos_ in ("NOUN", "PROPN") else None
+    # a relative the parser hung on the verb: the noun just before it
     before = start - 1
     while before >= tok.sent.start and (
         doc[before].is_punct or doc[before].lower_ in {"of", *_RELATIVE_PRONOUNS}
