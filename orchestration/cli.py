@@ -104,7 +104,9 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         results = [_execute(definitions, "ingest", shared)]
         tag_errors = tag_in_parallel(settings, shared) if results[0].success else {}
         if results[0].success and not tag_errors:
-            results.append(_execute(definitions, "load", shared))
+            results.append(
+                _execute(definitions, "load", shared, asset_selection=_load_selection(definitions))
+            )
     checks: Counter = Counter()
     failed_checks, warned_checks = [], []
     for evaluation in (e for result in results for e in result.get_asset_check_evaluations()):
@@ -142,6 +144,19 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
             for event in result.get_asset_materialization_events()
         ),
     )
+
+
+def _load_selection(definitions: dg.Definitions) -> list[dg.AssetKey] | None:
+    """The load job's assets without the seeds already loaded from their files as they are now;
+    None (the whole job) when every seed needs loading."""
+    from orchestration.automation import load_job
+    from orchestration.dbt import current_seeds
+
+    current = current_seeds(definitions.resources["warehouse"])
+    if not current:
+        return None
+    selection = load_job.selection - dg.AssetSelection.assets(*current)
+    return sorted(selection.resolve(definitions.resolve_asset_graph()))
 
 
 @contextmanager

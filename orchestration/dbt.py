@@ -1,6 +1,8 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -70,6 +72,7 @@ def dbt_models(
 ):
     """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
     warehouse.ensure_tables()  # dbt may run first (seeds), or alone from the UI
+    mark_seeds(warehouse, context.selected_asset_keys, loaded=False)
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
     # The events are passed on as dbt reports them, so that storing them overlaps the build;
     # the marts' are held until dbt ends, when the database can be read for their metadata.
@@ -87,9 +90,65 @@ def dbt_models(
                 yield event
     except Exception as error:
         failure = error
+    if failure is None:
+        mark_seeds(warehouse, context.selected_asset_keys, loaded=True)
     yield from with_mart_metadata(context, held, warehouse, docs, summarize=failure is None)
     if failure is not None:
         raise failure
+
+
+def _seeds() -> dict[dg.AssetKey, Mapping[str, Any]]:
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    return {
+        TRANSLATOR.get_asset_key(node): node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "seed"
+    }
+
+
+def _seed_mark(seed: Mapping[str, Any]) -> str:
+    """What a seed's table is marked with once loaded and tested: the file and its checksum."""
+    return f"loaded from {seed['original_file_path']} ({seed['checksum']['checksum']})"
+
+
+def _table_comments(conn) -> dict[tuple[str, str], str | None]:
+    return {
+        (schema, table): comment
+        for schema, table, comment in conn.execute(
+            "select schema_name, table_name, comment from duckdb_tables()"
+        ).fetchall()
+    }
+
+
+def mark_seeds(warehouse: Warehouse, keys: Iterable[dg.AssetKey], *, loaded: bool) -> None:
+    """Marks the tables of the seeds among `keys` with the file each came from (a comment on the
+    table) once a dbt build has loaded and tested them; unmarks them before it does, so that a
+    build that fails halfway leaves no table marked with a file it no longer holds."""
+    keys = set(keys)
+    seeds = [seed for key, seed in _seeds().items() if key in keys]
+    if not seeds:
+        return
+    with warehouse.transaction() as conn:
+        present = _table_comments(conn)
+        for seed in seeds:
+            if (seed["schema"], seed["alias"]) in present:  # not when dbt builds elsewhere
+                table = f'"{seed["schema"]}"."{seed["alias"]}"'
+                mark = "'" + _seed_mark(seed).replace("'", "''") + "'" if loaded else "null"
+                conn.execute(f"comment on table {table} is {mark}")
+
+
+def current_seeds(warehouse: Warehouse) -> set[dg.AssetKey]:
+    """The seeds whose table a successful dbt build loaded from the file as it is now: a
+    refresh leaves them out rather than load and test the same rows again."""
+    if not Path(warehouse.path).exists():
+        return set()
+    with warehouse.connect(read_only=True) as conn:
+        comments = _table_comments(conn)
+    return {
+        key
+        for key, seed in _seeds().items()
+        if comments.get((seed["schema"], seed["alias"])) == _seed_mark(seed)
+    }
 
 
 MART_KEYS = {dg.AssetKey(["marts", name]): name for name in MART_NAMES}

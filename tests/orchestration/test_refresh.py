@@ -18,7 +18,7 @@ from expectations import validate_table
 from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECK_NAME, CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
-from orchestration.dbt import mart_metadata
+from orchestration.dbt import current_seeds, mart_metadata
 from orchestration.docs import DocsSite, dbt_docs_fingerprint
 from orchestration.project import dbt_target_path
 from orchestration.queries import all_queries, load_query, run_query
@@ -263,20 +263,49 @@ def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
     assert "read-only" in write.stdout + write.stderr
 
 
-def test_a_second_refresh_retags_nothing_and_changes_nothing(built) -> None:
+def _reference_loaded_by_a_refresh(settings: Settings, home: Path) -> set[str]:
+    """Refreshes; the reference seeds its load run materialized."""
+    with dg.DagsterInstance.local_temp(str(home)) as instance:
+        summary = run_refresh(settings, instance)
+        assert summary.success, summary.render()
+        [load_run] = instance.get_run_records(dg.RunsFilter(job_name="load"))
+        materialized = instance.get_records_for_run(
+            load_run.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+    keys = [record.event_log_entry.dagster_event.asset_key for record in materialized]
+    return {key.path[-1] for key in keys if key.path[0] == "reference"}
+
+
+def test_a_second_refresh_retags_nothing_and_changes_nothing(built, tmp_path: Path) -> None:
     settings, _ = built
     before = mart_contents(settings)
     tagged_before = query(settings, "select article_id, tagged_at from nlp.tagged_articles")
     dbt_docs = DocsSite(path=str(settings.docs_folder)).dbt_index
     dbt_docs_written = dbt_docs.stat().st_mtime_ns
-    summary = run_refresh(settings, dg.DagsterInstance.ephemeral())
-    assert summary.success, summary.render()
+    assert _reference_loaded_by_a_refresh(settings, tmp_path) == set()
     assert query(settings, "select article_id, tagged_at from nlp.tagged_articles") == tagged_before
     assert mart_contents(settings) == before
     assert dbt_docs.stat().st_mtime_ns == dbt_docs_written
     # dbt kept its parse of the project beside the warehouse, and this build reused it.
     dbt_log = (dbt_target_path(str(settings.build_database)) / "dbt.log").read_text()
     assert "no changes found, skipping parsing" in dbt_log[dbt_log.rindex("Running with dbt") :]
+
+
+def test_a_refresh_loads_again_the_seeds_whose_table_holds_another_file(
+    built, tmp_path: Path
+) -> None:
+    settings, _ = built
+    warehouse = Warehouse(
+        path=str(settings.build_database), published_path=str(settings.warehouse)
+    )
+    every_seed = current_seeds(warehouse)
+    assert {key.path[-1] for key in every_seed} == {
+        "countries", "event_types", "organizations", "source_types", "titles"
+    }
+    with warehouse.connect() as conn:
+        conn.execute("comment on table reference.countries is 'loaded from an older file'")
+    assert _reference_loaded_by_a_refresh(settings, tmp_path) == {"countries"}
+    assert current_seeds(warehouse) == every_seed
 
 
 def test_the_dbt_docs_are_made_again_when_a_column_changes(built, tmp_path: Path) -> None:
