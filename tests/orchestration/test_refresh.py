@@ -18,9 +18,9 @@ from expectations import validate_table
 from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECK_NAME, CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
-from orchestration.dbt import current_seeds, mart_metadata
+from orchestration.dbt import current_seeds, dbt_models, mart_metadata
 from orchestration.docs import DocsSite, dbt_docs_fingerprint
-from orchestration.project import dbt_target_path
+from orchestration.project import dbt_resource, dbt_target_path
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import Warehouse
@@ -306,6 +306,27 @@ def test_a_refresh_loads_again_the_seeds_whose_table_holds_another_file(
         conn.execute("comment on table reference.countries is 'loaded from an older file'")
     assert _reference_loaded_by_a_refresh(settings, tmp_path) == {"countries"}
     assert current_seeds(warehouse) == every_seed
+
+
+def test_a_failed_dbt_build_leaves_the_seeds_it_loaded_unmarked(built, tmp_path: Path) -> None:
+    warehouse = _warehouse_copy(built[0], tmp_path)
+    assert current_seeds(warehouse)
+    with duckdb.connect(warehouse.path) as conn:  # marts.articles refuses a null body
+        conn.execute(
+            "insert into raw.articles (article_id, document_id, source_file, body) "
+            "values ('a broken article', 'a document', 'broken.txt', null)"
+        )
+    result = dg.materialize(
+        [dbt_models],
+        resources={
+            "dbt": dbt_resource(),
+            "warehouse": warehouse,
+            "docs": DocsSite(path=str(tmp_path / "docs")),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    assert current_seeds(warehouse) == set()
 
 
 def test_the_dbt_docs_are_made_again_when_a_column_changes(built, tmp_path: Path) -> None:
