@@ -133,8 +133,9 @@ def mark_seeds(warehouse: Warehouse, keys: Iterable[dg.AssetKey], *, loaded: boo
         for seed in seeds:
             if (seed["schema"], seed["alias"]) in present:  # not when dbt builds elsewhere
                 table = f'"{seed["schema"]}"."{seed["alias"]}"'
-                mark = "'" + _seed_mark(seed).replace("'", "''") + "'" if loaded else "null"
-                conn.execute(f"comment on table {table} is {mark}")
+                mark = _seed_mark(seed).replace("'", "''")
+                comment = f"'{mark}'" if loaded else "null"
+                conn.execute(f"comment on table {table} is {comment}")
 
 
 def current_seeds(warehouse: Warehouse) -> set[dg.AssetKey]:
