@@ -1,7 +1,7 @@
 """The dbt project as Dagster assets: models keyed [schema, model], sources [source, table]."""
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,8 @@ def dbt_models(
 ):
     """Reference seeds, staging views, intermediate models and the marts, built with their tests."""
     warehouse.ensure_tables()  # dbt may run first (seeds), or alone from the UI
-    mark_seeds(warehouse, context.selected_asset_keys, loaded=False)
+    seeds = [seed for key, seed in _seeds().items() if key in context.selected_asset_keys]
+    mark_seeds(warehouse, seeds, loaded=False)
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
     # The events are passed on as dbt reports them, so that storing them overlaps the build;
     # the marts' are held until dbt ends, when the database can be read for their metadata.
@@ -91,7 +92,7 @@ def dbt_models(
     except Exception as error:
         failure = error
     if failure is None:
-        mark_seeds(warehouse, context.selected_asset_keys, loaded=True)
+        mark_seeds(warehouse, seeds, loaded=True)
     yield from with_mart_metadata(context, held, warehouse, docs, summarize=failure is None)
     if failure is not None:
         raise failure
@@ -120,12 +121,12 @@ def _table_comments(conn) -> dict[tuple[str, str], str | None]:
     }
 
 
-def mark_seeds(warehouse: Warehouse, keys: Iterable[dg.AssetKey], *, loaded: bool) -> None:
-    """Marks the tables of the seeds among `keys` with the file each came from (a comment on the
-    table) once a dbt build has loaded and tested them; unmarks them before it does, so that a
-    build that fails halfway leaves no table marked with a file it no longer holds."""
-    keys = set(keys)
-    seeds = [seed for key, seed in _seeds().items() if key in keys]
+def mark_seeds(
+    warehouse: Warehouse, seeds: Sequence[Mapping[str, Any]], *, loaded: bool
+) -> None:
+    """Marks the tables of `seeds` (manifest nodes) with the file each came from (a comment on
+    the table) once a dbt build has loaded and tested them; unmarks them before it does, so that
+    a build that fails halfway leaves no table marked with a file it no longer holds."""
     if not seeds:
         return
     with warehouse.transaction() as conn:
