@@ -494,7 +494,7 @@ def batch_folders(scene: Scene) -> dict[str, tuple[list[str], list[str] | None]]
 
 
 @pytest.fixture(scope="module")
-def killed_while_tagging(scene: Scene) -> KilledWhileTagging:
+def killed_while_tagging(scene: Scene, instance_kept_in) -> KilledWhileTagging:
     run = scene.refresh()
     pending = int(run.wait_for(r"tagging (\d+) articles").group(1))
     run.wait_for(r"tagged \d+/\d+ articles in \d+/")
@@ -510,15 +510,13 @@ def killed_while_tagging(scene: Scene) -> KilledWhileTagging:
     nlp_rows = sum(query(scene.build, f"select count(*) from nlp.{t}")[0][0] for t in NLP_KEYS)
     return KilledWhileTagging(
         pending, tagged_ids, half, scene.warehouse.exists(), loaded, nlp_rows,
-        unfinished_runs(scene.home),
+        unfinished_runs(scene.home, instance_kept_in),
     )
 
 
-def unfinished_runs(home: Path) -> int:
-    instance = dg.DagsterInstance.from_config(str(home))
-    left = sum(not r.dagster_run.is_finished for r in instance.get_run_records())
-    instance.dispose()
-    return left
+def unfinished_runs(home: Path, instance_kept_in) -> int:
+    with instance_kept_in(home) as instance:
+        return sum(not r.dagster_run.is_finished for r in instance.get_run_records())
 
 
 def test_a_run_killed_while_tagging_keeps_whole_batches_and_publishes_nothing(
@@ -546,53 +544,53 @@ class RanTwiceAtOnce:
 
 
 @pytest.fixture(scope="module")
-def ran_twice_at_once(scene: Scene, killed_while_tagging: KilledWhileTagging) -> RanTwiceAtOnce:
+def ran_twice_at_once(
+    scene: Scene, killed_while_tagging: KilledWhileTagging, instance_kept_in
+) -> RanTwiceAtOnce:
     copier = FirstPublishCopier(scene.warehouse, scene.root / "first_published.duckdb")
     copier.start()
     runs = [scene.refresh(), scene.refresh()]
     codes = [run.finish() for run in runs]
     copier.stop()
     return RanTwiceAtOnce(
-        codes, [run.output for run in runs], copier.inodes, copier.copy, step_spans(scene.home),
-        run_jobs(scene.home),
+        codes, [run.output for run in runs], copier.inodes, copier.copy,
+        step_spans(scene.home, instance_kept_in), run_jobs(scene.home, instance_kept_in),
     )
 
 
-def run_jobs(home: Path) -> list[str]:
-    instance = dg.DagsterInstance.from_config(str(home))
-    jobs = [record.dagster_run.job_name for record in instance.get_run_records()][::-1]
-    instance.dispose()
-    return jobs
+def run_jobs(home: Path, instance_kept_in) -> list[str]:
+    with instance_kept_in(home) as instance:
+        return [record.dagster_run.job_name for record in instance.get_run_records()][::-1]
 
 
-def step_spans(home: Path) -> dict[str, list[tuple[float, float, str]]]:
+def step_spans(home: Path, instance_kept_in) -> dict[str, list[tuple[float, float, str]]]:
     """Every step of every run recorded in a DAGSTER_HOME, as (start, end, step key)."""
-    instance = dg.DagsterInstance.from_config(str(home))
     spans = {}
-    for record in instance.get_run_records():
-        run_id, started = record.dagster_run.run_id, {}
-        spans[run_id] = []
-        for entry in instance.all_logs(run_id):
-            event = entry.dagster_event
-            if event is None or not event.step_key:
-                continue
-            if event.event_type_value == "STEP_START":
-                started[event.step_key] = entry.timestamp
-            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-                start = started.pop(event.step_key)
-                spans[run_id].append((start, entry.timestamp, event.step_key))
-    instance.dispose()
+    with instance_kept_in(home) as instance:
+        for record in instance.get_run_records():
+            run_id, started = record.dagster_run.run_id, {}
+            spans[run_id] = []
+            for entry in instance.all_logs(run_id):
+                event = entry.dagster_event
+                if event is None or not event.step_key:
+                    continue
+                if event.event_type_value == "STEP_START":
+                    started[event.step_key] = entry.timestamp
+                elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+                    start = started.pop(event.step_key)
+                    spans[run_id].append((start, entry.timestamp, event.step_key))
     return spans
 
 
 def test_the_runs_after_a_kill_free_its_writer_slot_and_complete(
     scene: Scene, killed_while_tagging: KilledWhileTagging, ran_twice_at_once: RanTwiceAtOnce,
+    instance_kept_in,
 ) -> None:
     pair = ran_twice_at_once
     assert pair.codes == [0, 0], "\n\n".join(o[-3000:] for o in pair.outputs)
     freed = any("its writer slot is free again" in output for output in pair.outputs)
     assert freed is (killed_while_tagging.unfinished_runs > 0)
-    assert unfinished_runs(scene.home) == 0
+    assert unfinished_runs(scene.home, instance_kept_in) == 0
 
 
 def test_the_batches_tagged_before_the_kill_are_not_tagged_again(

@@ -139,12 +139,8 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def instance_of(workspace: Path) -> dg.DagsterInstance:
-    return dg.DagsterInstance.from_config(str(workspace / "dagster_home"))
-
-
 @pytest.fixture(scope="module")
-def materialized_run(webserver: str, page, workspace: Path) -> dg.DagsterRun:
+def materialized_run(webserver: str, page, workspace: Path, instance_kept_in) -> dg.DagsterRun:
     page.goto(f"{webserver}/asset-groups")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -155,15 +151,15 @@ def materialized_run(webserver: str, page, workspace: Path) -> dg.DagsterRun:
     screenshot(page, "1_asset_graph")
     page.get_by_role("button", name="Materialize all").click()
 
-    instance = instance_of(workspace)
     deadline = time.monotonic() + RUN_SECONDS
     run = None
-    while time.monotonic() < deadline:
-        runs = instance.get_runs(limit=1)
-        run = runs[0] if runs else None
-        if run is not None and run.is_finished:
-            break
-        time.sleep(3)
+    with instance_kept_in(workspace / "dagster_home") as instance:
+        while time.monotonic() < deadline:
+            runs = instance.get_runs(limit=1)
+            run = runs[0] if runs else None
+            if run is not None and run.is_finished:
+                break
+            time.sleep(3)
     assert run is not None, "Materialize all launched no run"
     assert run.is_finished, f"run {run.run_id} still {run.status} after {RUN_SECONDS}s"
 
