@@ -95,7 +95,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines.popitem()[1].dispose()
 
     def _forget_inherited_connections(self) -> None:
-        # A forked child must not use, nor close, the connections its parent goes on using.
+        # A forked child must not use, nor close, the connections its parent goes on using; and
+        # a lock another thread of the parent held at the fork would never be released here.
         self._db_lock = threading.Lock()
         for engine in self._engines.values():
             engine.dispose(close=False)
