@@ -263,6 +263,22 @@ def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
     assert "read-only" in write.stdout + write.stderr
 
 
+def test_every_view_answers_in_the_published_warehouse_and_in_a_renamed_copy(
+    built, tmp_path: Path
+) -> None:
+    settings, _ = built
+    renamed = tmp_path / "snapshot.duckdb"
+    shutil.copyfile(settings.warehouse, renamed)
+    for path in (settings.warehouse, renamed):
+        with duckdb.connect(str(path), read_only=True) as conn:
+            views = conn.execute(
+                "select schema_name, view_name from duckdb_views() where not internal"
+            ).fetchall()
+            assert len(views) >= 7, views
+            for schema, view in views:
+                conn.execute(f'select count(*) from "{schema}"."{view}"').fetchone()
+
+
 def _reference_loaded_by_a_refresh(settings: Settings, home: Path) -> set[str]:
     """Refreshes; the reference seeds its load run materialized."""
     with dg.DagsterInstance.local_temp(str(home)) as instance:
