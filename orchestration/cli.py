@@ -43,6 +43,7 @@ class RunSummary:
     step_errors: dict[str, str] = field(default_factory=dict)  # failed step -> its error
     docs: str = ""  # the docs index, when the refresh wrote it
     published: bool = True  # this refresh replaced the published warehouse
+    unchanged_seed_checks: int = 0  # checks of reference tables left out: their files are as loaded
 
     def render(self) -> str:
         lines = [f"warehouse: {self.warehouse}"]
@@ -55,6 +56,11 @@ class RunSummary:
             f"checks: {self.checks['passed']} passed, {self.checks['failed']} failed, "
             f"{self.checks['warned']} warned"
         )
+        if self.unchanged_seed_checks:
+            lines[-1] += (
+                f" ({self.unchanged_seed_checks} checks of reference tables not run: they hold "
+                "their seed files as last loaded and checked)"
+            )
         lines += [f"  failed check: {name}" for name in self.failed_checks]
         lines += [f"  warned check: {name}" for name in self.warned_checks]
         lines += [
@@ -100,13 +106,13 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         from orchestration.definitions import build_definitions
 
         definitions = build_definitions(settings)
+    unchanged_seed_checks = 0
     with _shareable(instance) as shared:
         results = [_execute(definitions, "ingest", shared)]
         tag_errors = tag_in_parallel(settings, shared) if results[0].success else {}
         if results[0].success and not tag_errors:
-            results.append(
-                _execute(definitions, "load", shared, asset_selection=_load_selection(definitions))
-            )
+            selection, unchanged_seed_checks = _load_selection(definitions)
+            results.append(_execute(definitions, "load", shared, asset_selection=selection))
     checks: Counter = Counter()
     failed_checks, warned_checks = [], []
     for evaluation in (e for result in results for e in result.get_asset_check_evaluations()):
@@ -143,20 +149,23 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
             for result in results
             for event in result.get_asset_materialization_events()
         ),
+        unchanged_seed_checks=unchanged_seed_checks,
     )
 
 
-def _load_selection(definitions: dg.Definitions) -> list[dg.AssetKey] | None:
-    """The load job's assets without the seeds already loaded from their files as they are now;
-    None (the whole job) when every seed needs loading."""
+def _load_selection(definitions: dg.Definitions) -> tuple[list[dg.AssetKey] | None, int]:
+    """The load job's assets without the seeds already loaded from their files as they are now
+    (None: the whole job, when every seed needs loading), and how many checks are left out
+    with those seeds."""
     from orchestration.automation import load_job
     from orchestration.dbt import current_seeds
 
     current = current_seeds(definitions.resources["warehouse"])
     if not current:
-        return None
+        return None, 0
+    graph = definitions.resolve_asset_graph()
     selection = load_job.selection - dg.AssetSelection.assets(*current)
-    return sorted(selection.resolve(definitions.resolve_asset_graph()))
+    return sorted(selection.resolve(graph)), len(graph.get_check_keys_for_assets(current))
 
 
 @contextmanager

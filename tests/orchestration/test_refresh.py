@@ -279,8 +279,8 @@ def test_every_view_answers_in_the_published_warehouse_and_in_a_renamed_copy(
                 conn.execute(f'select count(*) from "{schema}"."{view}"').fetchone()
 
 
-def _reference_loaded_by_a_refresh(settings: Settings, home: Path) -> set[str]:
-    """Refreshes; the reference seeds its load run materialized."""
+def _refreshed(settings: Settings, home: Path) -> tuple[RunSummary, set[str]]:
+    """Refreshes; its summary, and the reference seeds its load run materialized."""
     with dg.DagsterInstance.local_temp(str(home)) as instance:
         summary = run_refresh(settings, instance)
         assert summary.success, summary.render()
@@ -289,16 +289,22 @@ def _reference_loaded_by_a_refresh(settings: Settings, home: Path) -> set[str]:
             load_run.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
         ).records
     keys = [record.event_log_entry.dagster_event.asset_key for record in materialized]
-    return {key.path[-1] for key in keys if key.path[0] == "reference"}
+    return summary, {key.path[-1] for key in keys if key.path[0] == "reference"}
 
 
 def test_a_second_refresh_retags_nothing_and_changes_nothing(built, tmp_path: Path) -> None:
-    settings, _ = built
+    settings, first = built
     before = mart_contents(settings)
     tagged_before = query(settings, "select article_id, tagged_at from nlp.tagged_articles")
     dbt_docs = DocsSite(path=str(settings.docs_folder)).dbt_index
     dbt_docs_written = dbt_docs.stat().st_mtime_ns
-    assert _reference_loaded_by_a_refresh(settings, tmp_path) == set()
+    second, reference_loaded = _refreshed(settings, tmp_path)
+    assert reference_loaded == set()
+    # the checks left out are those of the reference tables, and the summary says so
+    assert first.unchanged_seed_checks == 0
+    assert second.unchanged_seed_checks > 0
+    assert sum(second.checks.values()) + second.unchanged_seed_checks == sum(first.checks.values())
+    assert f"({second.unchanged_seed_checks} checks of reference tables not run" in second.render()
     assert query(settings, "select article_id, tagged_at from nlp.tagged_articles") == tagged_before
     assert mart_contents(settings) == before
     assert dbt_docs.stat().st_mtime_ns == dbt_docs_written
@@ -320,7 +326,7 @@ def test_a_refresh_loads_again_the_seeds_whose_table_holds_another_file(
     }
     with warehouse.connect() as conn:
         conn.execute("comment on table reference.countries is 'loaded from an older file'")
-    assert _reference_loaded_by_a_refresh(settings, tmp_path) == {"countries"}
+    assert _refreshed(settings, tmp_path)[1] == {"countries"}
     assert current_seeds(warehouse) == every_seed
 
 
