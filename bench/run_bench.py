@@ -65,7 +65,7 @@ STAGES = (  # (name, how the Dagster step keys, without their `@run`, map to it)
     ("dbt", lambda key: key.startswith("dbt_models")),
     ("checks", lambda key: key.endswith("_great_expectations")),
     ("publish", lambda key: key.endswith("published")),
-    ("docs", lambda key: key.startswith("docs__")),
+    ("docs", lambda key: key == "docs"),
 )
 
 

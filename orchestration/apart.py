@@ -10,6 +10,7 @@ result and log lines only, and gives all of its memory back when it ends.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -18,7 +19,8 @@ import pickle
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -140,6 +142,25 @@ def exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+@contextmanager
+def importing_meanwhile(modules: Sequence[str]) -> Iterator[None]:
+    """Imports `modules` in a thread while the block runs, for a step that mostly waits (on a
+    subprocess) to spend on what a later step needs. The block ends only once the imports have:
+    a process forked halfway through an import could wait forever for its lock."""
+
+    def load() -> None:
+        for module in modules:
+            with suppress(ImportError):  # the step that needs it says so, then
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="importing-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 def _child(work: Callable[[Callable[[str], None]], object], sender: Connection) -> None:

@@ -187,9 +187,12 @@ def register_tag_batches(
 )
 def tag_batches(context: dg.AssetExecutionContext, tag_files: TagFiles, nlp: NlpPipeline):
     """One folder of tag files per batch of articles that need tags (a tag_batches partition),
-    written by a tag worker and emptied when the nlp tables load it. This step tags, in one
-    process, every batch that no tag_batch run has tagged yet."""
-    tagged = tag_batch_files(tag_files, nlp, tag_files.untagged(), context.log.info)
+    written by a tag worker and emptied when the nlp tables load it. This step tags every batch
+    that no tag_batch run has tagged yet, in the processes of all tag workers: `make run` leaves
+    it a lone batch, which nothing else tags beside it."""
+    tagged = tag_batch_files(
+        tag_files, nlp, tag_files.untagged(), context.log.info, workers=nlp.workers
+    )
     return dg.MaterializeResult(metadata={"articles_tagged": tagged})
 
 
@@ -206,23 +209,34 @@ def tag_one_batch(context: dg.OpExecutionContext, tag_files: TagFiles, nlp: NlpP
 
 
 def tag_batch_files(
-    tag_files: TagFiles, nlp: NlpPipeline, keys: Sequence[str], log: Callable[[str], None]
+    tag_files: TagFiles,
+    nlp: NlpPipeline,
+    keys: Sequence[str],
+    log: Callable[[str], None],
+    *,
+    workers: int = 1,
 ) -> int:
-    """Tags the articles of these batches into their tag files; returns how many it tagged."""
+    """Tags the articles of these batches into their tag files, in the spaCy processes of
+    `workers` tag workers; returns how many it tagged."""
     found = tag_files.batches()
     batches = [found[key] for key in keys if key in found and not found[key].tagged]
     total = sum(len(batch.article_ids) for batch in batches)
     if not total:
         log("every batch is tagged: nothing to tag")
         return 0
-    log(f"tagging {total} articles in {len(batches)} batches")
+    processes = nlp.processes * workers
+    # Small enough that a few articles still give every process some.
+    batch_size = max(1, min(nlp.batch_size, -(-total // processes)))
+    side_by_side = f", {processes} processes side by side" if processes > 1 else ""
+    log(f"tagging {total} articles in {len(batches)} batches{side_by_side}")
     started, done = time.monotonic(), 0
     for batch in batches:
         tagged = []
-        for tags in nlp.tag(tag_files.read_articles(batch.key)):
+        articles = tag_files.read_articles(batch.key)
+        for tags in nlp.tag(articles, processes=processes, batch_size=batch_size):
             tagged.append(tags)
             done += 1
-            if done % nlp.batch_size == 0 or len(tagged) == len(batch.article_ids):
+            if done % batch_size == 0 or len(tagged) == len(batch.article_ids):
                 elapsed = time.monotonic() - started
                 rate = done / elapsed if elapsed else float("inf")
                 log(

@@ -12,6 +12,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.apart import importing_meanwhile
 from orchestration.assets import MART_NAMES, POOL
 from orchestration.docs import DocsSite
 from orchestration.project import (
@@ -22,6 +23,7 @@ from orchestration.project import (
     prepare_dbt_manifest_if_dev,
 )
 from orchestration.queries import load_query, markdown_table, run_query
+from orchestration.report import LIBRARIES as REPORT_LIBRARIES
 from orchestration.warehouse import Warehouse
 
 prepare_dbt_manifest_if_dev()
@@ -84,11 +86,15 @@ def dbt_models(
         drop_parse_of_another_project(target_path)
         # A build that fails before running any node would leave the last one's results.
         (target_path / "run_results.json").unlink(missing_ok=True)
-        for event in dbt.cli(BUILD_ARGS, context=context, target_path=target_path).stream():
-            if _asset_key(context, event) in MART_KEYS:
-                held.append(event)
-            else:
-                yield event
+        # dbt's start-up (imports, parse) keeps one core busy: the report's libraries load on
+        # the other, here, so that the report's child process inherits them.
+        with importing_meanwhile(REPORT_LIBRARIES):
+            invocation = dbt.cli(BUILD_ARGS, context=context, target_path=target_path)
+            for event in invocation.stream():
+                if _asset_key(context, event) in MART_KEYS:
+                    held.append(event)
+                else:
+                    yield event
     except Exception as error:
         failure = error
     if failure is None:

@@ -15,7 +15,7 @@ from orchestration.automation import (
 )
 from orchestration.checks import GREAT_EXPECTATIONS_CHECKS
 from orchestration.dbt import dbt_models
-from orchestration.docs import DocsSite, data_docs, report
+from orchestration.docs import DocsSite, docs_pages
 from orchestration.project import dbt_resource
 from orchestration.resources import Inbox
 from orchestration.settings import Settings
@@ -25,7 +25,7 @@ from orchestration.warehouse import Warehouse
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[inbox_scan, tag_batches, nlp_tags, dbt_models, published, data_docs, report],
+        assets=[inbox_scan, tag_batches, nlp_tags, dbt_models, published, docs_pages],
         asset_checks=GREAT_EXPECTATIONS_CHECKS,
         jobs=[ingest_job, tag_batch_job, load_job],
         schedules=[refresh_schedule(settings.refresh_cron, running=settings.automation)],

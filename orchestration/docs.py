@@ -4,11 +4,13 @@ all under one docs folder (NEWSLEDGER_DOCS, by default docs/ beside the warehous
 import html
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration.apart import run_apart
 from orchestration.assets import POOL, PUBLISHED
 from orchestration.project import (
     dbt_project_digest,
@@ -18,6 +20,7 @@ from orchestration.project import (
     run_dbt,
 )
 from orchestration.queries import load_query, markdown_table, run_query
+from orchestration.report import Picture, report_html
 from orchestration.warehouse import Warehouse
 
 REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
@@ -68,18 +71,65 @@ class DocsSite(dg.ConfigurableResource):
         }
 
 
-@dg.asset(
-    key=["docs", "data_docs"],
-    deps=[PUBLISHED],
-    group_name="docs",
-    kinds={"dbt", "html"},
+DATA_DOCS = dg.AssetKey(["docs", "data_docs"])
+REPORT = dg.AssetKey(["docs", "report"])
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """The report as drawn: its pictures, and its tables as HTML (the page) and Markdown (the
+    asset's metadata)."""
+
+    pictures: list[Picture]
+    tables: list[tuple[str, str, str]]  # (title, HTML, Markdown)
+
+
+@dg.multi_asset(
+    name="docs",
+    specs=[
+        dg.AssetSpec(
+            DATA_DOCS,
+            deps=[PUBLISHED],
+            description="dbt docs (models, columns, lineage, tests) and Great Expectations "
+            "Data Docs (every suite and its latest validation), rebuilt after each refresh.",
+            group_name="docs",
+            kinds={"dbt", "html"},
+        ),
+        dg.AssetSpec(
+            REPORT,
+            deps=[PUBLISHED],
+            description="Pictures of the published warehouse: the actor network, a timeline of "
+            "events by type and the figures sources disagree on, as PNGs and one "
+            "self-contained HTML page.",
+            group_name="docs",
+            kinds={"python", "html"},
+        ),
+    ],
+    can_subset=True,
     pool=POOL,
 )
+def docs_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite):
+    """Draws the report in a forked child (`run_apart`) while this process writes the dbt docs
+    and the Data Docs: one waits for the other no longer than the slower of the two."""
+    selected = context.selected_asset_keys
+    written: list[dg.MaterializeResult] = []
+
+    def write_data_docs() -> None:
+        if DATA_DOCS in selected:
+            written.append(data_docs(context, warehouse, docs))
+
+    if REPORT in selected:
+        page = run_apart(lambda _: draw_report(warehouse.published_path), meanwhile=write_data_docs)
+        written.append(write_report(context, page, docs))
+    else:
+        write_data_docs()
+    write_docs_index(docs)
+    yield from written
+
+
 def data_docs(
     context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite
 ) -> dg.MaterializeResult:
-    """dbt docs (models, columns, lineage, tests) and Great Expectations Data Docs (every suite
-    and its latest validation), rebuilt after each refresh."""
     from expectations.data_docs import build_data_docs
 
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
@@ -102,32 +152,22 @@ def data_docs(
     validations = docs.validations()
     build_data_docs(validations, docs.gx_index.parent, run_name=f"refresh {context.run_id[:8]}")
     context.log.info(f"Great Expectations Data Docs ({len(validations)} tables): {docs.gx_index}")
-    write_docs_index(docs)
     return dg.MaterializeResult(
+        asset_key=DATA_DOCS,
         metadata={
             "docs": dg.MetadataValue.url(docs.index.as_uri()),
             "dbt_docs": dg.MetadataValue.url(docs.dbt_index.as_uri()),
             "great_expectations_data_docs": dg.MetadataValue.url(docs.gx_index.as_uri()),
             "validated_tables": len(validations),
-        }
+        },
     )
 
 
-@dg.asset(
-    key=["docs", "report"],
-    deps=[PUBLISHED],
-    group_name="docs",
-    kinds={"python", "html"},
-)
-def report(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite
-) -> dg.MaterializeResult:
-    """Pictures of the published warehouse: the actor network, a timeline of events by type and
-    the figures sources disagree on, as PNGs and one self-contained HTML page."""
+def draw_report(published_path: str) -> ReportPage:
     from orchestration import report as pictures
 
-    # The published copy: read-only, so the report needs no writer slot.
-    with duckdb.connect(warehouse.published_path, read_only=True) as conn:
+    # The published copy: read-only, the same rows analysts query.
+    with duckdb.connect(published_path, read_only=True) as conn:
         drawn = [
             pictures.actor_network(
                 conn.table("marts.actor_links").df(), conn.table("marts.actors").df()
@@ -136,32 +176,44 @@ def report(
             pictures.disagreeing_figures(conn.table("marts.figures").df()),
         ]
         tables = [(q.title, run_query(conn, q)) for q in map(load_query, REPORT_TABLES)]
-    page = pictures.report_html(
+    return ReportPage(
         drawn,
-        [(title, frame.head(50).to_html(index=False, na_rep="")) for title, frame in tables],
+        [
+            (title, frame.head(50).to_html(index=False, na_rep=""), markdown_table(frame))
+            for title, frame in tables
+        ],
+    )
+
+
+def write_report(
+    context: dg.AssetExecutionContext, page: ReportPage, docs: DocsSite
+) -> dg.MaterializeResult:
+    html_page = report_html(
+        page.pictures,
+        [(title, table_html) for title, table_html, _ in page.tables],
         title="newsledger report",
     )
     folder = docs.report_index.parent
     folder.mkdir(parents=True, exist_ok=True)
-    for picture in drawn:
+    for picture in page.pictures:
         _write_whole(folder / f"{picture.name}.png", picture.png)
-    _write_whole(docs.report_index, page.encode("utf-8"))
+    _write_whole(docs.report_index, html_page.encode("utf-8"))
     context.log.info(f"report: {docs.report_index}")
-    write_docs_index(docs)
     return dg.MaterializeResult(
+        asset_key=REPORT,
         metadata={
             "report": dg.MetadataValue.url(docs.report_index.as_uri()),
             **{
                 picture.name: dg.MetadataValue.md(
                     f"![{picture.title}]({picture.data_uri()})\n\n{picture.caption}"
                 )
-                for picture in drawn
+                for picture in page.pictures
             },
             **{
-                title.lower().replace(" ", "_"): dg.MetadataValue.md(markdown_table(frame))
-                for title, frame in tables
+                title.lower().replace(" ", "_"): dg.MetadataValue.md(table_markdown)
+                for title, _, table_markdown in page.tables
             },
-        }
+        },
     )
 
 

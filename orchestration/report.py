@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+# What drawing imports, about half a second's worth: `orchestration.dbt` imports it while dbt
+# builds the marts the report reads.
+LIBRARIES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "networkx")
 ACTOR_COLOURS = {
     "person": "#4c72b0",
     "organization": "#dd8452",

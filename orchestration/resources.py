@@ -54,9 +54,12 @@ class NlpPipeline(dg.ConfigurableResource):
 
     model: str
     batch_size: int = 16
-    processes: int = 1
+    processes: int = 1  # spaCy processes within one tagging process
+    workers: int = 1  # tagging processes that run side by side
 
-    def tag(self, articles: Iterable) -> Iterator:
+    def tag(self, articles: Iterable, *, processes: int = 0, batch_size: int = 0) -> Iterator:
+        """Tags of `articles`, in `processes` (default: `self.processes`) in batches of
+        `batch_size` articles (default: `self.batch_size`)."""
         from extract.events import load_taxonomy
         from extract.gazetteer import load_gazetteer
         from extract.nlp import build_nlp, tag_articles
@@ -66,8 +69,8 @@ class NlpPipeline(dg.ConfigurableResource):
             articles,
             gazetteer=load_gazetteer(REFERENCE_DIR),
             taxonomy=load_taxonomy(REFERENCE_DIR / "event_types.csv"),
-            batch_size=self.batch_size,
-            n_process=self.processes,
+            batch_size=batch_size or self.batch_size,
+            n_process=processes or self.processes,
         )
 
     def version(self) -> str:

@@ -25,6 +25,7 @@ def tagging_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             model=settings.spacy_model,
             batch_size=settings.nlp_batch_size,
             processes=settings.nlp_processes,
+            workers=settings.tag_workers,
         ),
         "tag_files": TagFiles(
             path=str(settings.tagging_folder), batch_articles=settings.tag_batch_articles

@@ -15,8 +15,7 @@ def refresh_result() -> dict:
         "dbt_models@b": 14.7,
         "marts_great_expectations@b": 1.4,
         "warehouse__published@b": 0.2,
-        "docs__data_docs@b": 1.0,
-        "docs__report@b": 1.4,
+        "docs@b": 2.4,
     }
     return {
         "wall_seconds": 30.0,

@@ -12,7 +12,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from orchestration.apart import ChildProcessDiedError, run_apart, run_each_apart
+from orchestration.apart import (
+    ChildProcessDiedError,
+    importing_meanwhile,
+    run_apart,
+    run_each_apart,
+)
 from orchestration.recovery import process_exists
 from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import WarehouseLockedError
@@ -187,3 +192,23 @@ def test_a_childs_work_may_start_processes_of_its_own() -> None:
             return sorted(pool.map(_own_pid, range(4)))
 
     assert os.getpid() not in run_apart(work)
+
+
+def test_modules_import_while_the_block_runs_and_are_loaded_when_it_ends(
+    tmp_path, monkeypatch
+) -> None:
+    block_ran = tmp_path / "block_ran"
+    (tmp_path / "waits_for_the_block.py").write_text(
+        "import time\n"
+        "from pathlib import Path\n"
+        "deadline = time.monotonic() + 30\n"
+        f"while not Path({str(block_ran)!r}).exists():\n"
+        "    assert time.monotonic() < deadline, 'the import did not run beside the block'\n"
+        "    time.sleep(0.01)\n"
+        "DONE = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with importing_meanwhile(["no_such_module_anywhere", "waits_for_the_block"]):
+        block_ran.touch()
+    assert sys.modules["waits_for_the_block"].DONE
+    monkeypatch.delitem(sys.modules, "waits_for_the_block")

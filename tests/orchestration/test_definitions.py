@@ -78,13 +78,12 @@ def test_every_dbt_data_test_is_an_asset_check(defs) -> None:
 
 def test_every_writer_shares_the_warehouse_pool_and_taggers_hold_none(defs) -> None:
     graph = defs.resolve_asset_graph()
-    report = dg.AssetKey(["docs", "report"])  # reads the published copy only
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         if key == dg.AssetKey(["nlp", "tag_batches"]):
             assert node.pools == set(), "tagging reads and writes files only"
         elif node.is_materializable:
-            assert node.pools == (set() if key == report else {"warehouse"}), key
+            assert node.pools == {"warehouse"}, key
     tag_batch = defs.resolve_job_def("tag_batch")
     assert [node.definition.pool for node in tag_batch.graph.nodes] == [None]
 

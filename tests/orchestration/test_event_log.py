@@ -130,3 +130,13 @@ def test_a_forked_child_opens_connections_of_its_own(home: Path) -> None:
         os.waitpid(child, 0)
         assert (read, opened > 0) == (expected, True)
         assert len(instance.all_logs(run_id)) == expected
+
+
+def test_commits_wait_for_the_disk_at_checkpoints_only(home: Path) -> None:
+    with dg.DagsterInstance.get() as instance:
+        run_id = dg.materialize([figure], instance=instance).run_id
+        storage = instance.event_log_storage
+        for shard in (run_id, "index"):
+            with storage._connect(shard) as conn:  # noqa: SLF001 - the storage under test
+                assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL

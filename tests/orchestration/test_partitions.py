@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -19,14 +20,27 @@ from orchestration.warehouse import NLP_TABLES, Warehouse
 pytestmark = pytest.mark.slow
 
 
-def refresh(root: Path, inbox: Path, batch_articles: int) -> tuple[Settings, RunSummary, str]:
+# The settings, the summary, the jobs run in order, and what the steps said when they tagged.
+Refreshed = tuple[Settings, RunSummary, str, list[str]]
+
+
+def refresh(root: Path, inbox: Path, batch_articles: int) -> Refreshed:
     settings = Settings(
-        warehouse=root / "warehouse.duckdb", inbox=inbox, tag_batch_articles=batch_articles
+        warehouse=root / "warehouse.duckdb",
+        inbox=inbox,
+        tag_batch_articles=batch_articles,
+        tag_workers=2,
     )
     with dg.instance_for_test() as instance:
         summary = run_refresh(settings, instance)
-        runs = [r.job_name for r in instance.get_runs(dg.RunsFilter())][::-1]
-    return settings, summary, " ".join(runs)
+        runs = instance.get_runs(dg.RunsFilter())[::-1]
+        tagging = [
+            entry.user_message
+            for run in runs
+            for entry in instance.all_logs(run.run_id)
+            if entry.user_message.startswith("tagging ")
+        ]
+    return settings, summary, " ".join(run.job_name for run in runs), tagging
 
 
 @pytest.fixture(scope="module")
@@ -37,39 +51,43 @@ def inbox(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def in_batches_of_three(tmp_path_factory, inbox: Path) -> tuple[Settings, RunSummary, str]:
+def in_batches_of_three(tmp_path_factory, inbox: Path) -> Refreshed:
     return refresh(tmp_path_factory.mktemp("batches"), inbox, batch_articles=3)
 
 
 @pytest.fixture(scope="module")
-def in_one_batch(tmp_path_factory, inbox: Path) -> tuple[Settings, RunSummary, str]:
+def in_one_batch(tmp_path_factory, inbox: Path) -> Refreshed:
     return refresh(tmp_path_factory.mktemp("one"), inbox, batch_articles=500)
 
 
 def test_each_batch_is_its_own_tag_run_between_ingest_and_load(in_batches_of_three) -> None:
-    _, summary, runs = in_batches_of_three
+    _, summary, runs, tagging = in_batches_of_three
     assert summary.success, summary.render()
     assert runs == "ingest tag_batch tag_batch tag_batch load"
+    # the runs tag side by side, each in one process
+    sizes = [re.fullmatch(r"tagging (\d+) articles in 1 batches", line) for line in tagging]
+    assert all(sizes) and sum(int(size[1]) for size in sizes) == 7, tagging
 
 
 def test_a_corpus_tagged_in_batches_gives_the_marts_of_one_batch(
     in_batches_of_three, in_one_batch, every_mart
 ) -> None:
-    (batched, _, _), (whole, summary, runs) = in_batches_of_three, in_one_batch
+    (batched, *_), (whole, summary, runs, tagging) = in_batches_of_three, in_one_batch
     assert summary.success, summary.render()
-    assert runs == "ingest load"  # the load run tags a single batch itself
+    assert runs == "ingest load"  # the load run tags a single batch itself,
+    assert tagging == ["tagging 7 articles in 1 batches, 2 processes side by side"]  # on 2 cores
     batched_marts, whole_marts = every_mart(batched.warehouse), every_mart(whole.warehouse)
     assert len(whole_marts) >= 7 and all(whole_marts.values())
     assert batched_marts == whole_marts
 
 
 def test_loaded_batches_leave_no_files_or_partitions_behind(in_batches_of_three) -> None:
-    settings, _, _ = in_batches_of_three
+    settings, *_ = in_batches_of_three
     assert list(settings.tagging_folder.iterdir()) == []
 
 
 def test_a_batch_loaded_twice_adds_no_rows(tmp_path: Path, in_batches_of_three) -> None:
-    settings, _, _ = in_batches_of_three
+    settings, *_ = in_batches_of_three
     warehouse = Warehouse(path=str(settings.build_database), published_path=str(tmp_path / "p"))
     before = warehouse.row_counts([*NLP_TABLES, "nlp.tagged_articles"])
     files = TagFiles(path=str(tmp_path / "tagging"))

@@ -19,7 +19,7 @@ from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECK_NAME, CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.dbt import current_seeds, dbt_models, mart_metadata
-from orchestration.docs import DocsSite, dbt_docs_fingerprint
+from orchestration.docs import REPORT, DocsSite, dbt_docs_fingerprint
 from orchestration.project import dbt_resource, dbt_target_path
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -243,6 +243,23 @@ def test_the_refresh_writes_dbt_docs_data_docs_and_the_report(built) -> None:
     page = (docs / "report" / "index.html").read_text(encoding="utf-8")
     assert page.count("src='data:image/png;base64,") == 3
     assert not re.search(r"(src|href)=['\"]?(https?:|//)", page), "the report must stand alone"
+
+
+def test_the_report_materialized_alone_draws_from_the_published_warehouse(
+    built, tmp_path: Path
+) -> None:
+    from orchestration.definitions import build_definitions
+
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb", inbox=built[0].inbox)
+    shutil.copyfile(built[0].warehouse, settings.warehouse)
+    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(instance=instance, asset_selection=[REPORT])
+    assert result.success
+    assert [m.asset_key for m in result.get_asset_materialization_events()] == [REPORT]
+    page = (settings.docs_folder / "report" / "index.html").read_text(encoding="utf-8")
+    assert page.count("src='data:image/png;base64,") == 3
+    assert not (settings.docs_folder / "gx").exists()
 
 
 def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
