@@ -331,7 +331,17 @@ def run_events(dagster_home: Path, started_at: float) -> dict[str, object]:
     import dagster as dg
     from dagster import DagsterEventType as Event
 
-    instance = dg.DagsterInstance.from_config(str(dagster_home))
+    # Its dagster.yaml finds the event logs through DAGSTER_HOME, which `make bench` sets to the
+    # project's own home.
+    outer_home = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    try:
+        instance = dg.DagsterInstance.from_config(str(dagster_home))
+    finally:
+        if outer_home is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = outer_home
     kinds = {
         Event.RUN_START, Event.RUN_SUCCESS, Event.RUN_FAILURE,
         Event.STEP_START, Event.STEP_SUCCESS, Event.STEP_FAILURE,

@@ -110,7 +110,8 @@ class ReportPage:
 )
 def docs_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite):
     """Draws the report in a forked child (`run_apart`) while this process writes the dbt docs
-    and the Data Docs: one waits for the other no longer than the slower of the two."""
+    and the Data Docs: one waits for the other no longer than the slower of the two. Docs
+    written are reported before the error of a report that could not be drawn."""
     selected = context.selected_asset_keys
     written: list[dg.MaterializeResult] = []
 
@@ -118,13 +119,22 @@ def docs_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, docs: Do
         if DATA_DOCS in selected:
             written.append(data_docs(context, warehouse, docs))
 
+    page, failure = None, None
     if REPORT in selected:
-        page = run_apart(lambda _: draw_report(warehouse.published_path), meanwhile=write_data_docs)
-        written.append(write_report(context, page, docs))
+        try:
+            page = run_apart(
+                lambda _: draw_report(warehouse.published_path), meanwhile=write_data_docs
+            )
+        except Exception as error:
+            failure = error
     else:
         write_data_docs()
+    if page is not None:
+        written.append(write_report(context, page, docs))
     write_docs_index(docs)
     yield from written
+    if failure is not None:
+        raise failure
 
 
 def data_docs(

@@ -19,7 +19,7 @@ from orchestration.assets import MART_NAMES
 from orchestration.checks import CHECK_NAME, CHECKED_TABLES, validate_apart
 from orchestration.cli import RunSummary, run_refresh
 from orchestration.dbt import current_seeds, dbt_models, mart_metadata
-from orchestration.docs import REPORT, DocsSite, dbt_docs_fingerprint
+from orchestration.docs import DATA_DOCS, REPORT, DocsSite, dbt_docs_fingerprint
 from orchestration.project import dbt_resource, dbt_target_path
 from orchestration.queries import all_queries, load_query, run_query
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -260,6 +260,27 @@ def test_the_report_materialized_alone_draws_from_the_published_warehouse(
     page = (settings.docs_folder / "report" / "index.html").read_text(encoding="utf-8")
     assert page.count("src='data:image/png;base64,") == 3
     assert not (settings.docs_folder / "gx").exists()
+
+
+def test_a_report_that_cannot_be_drawn_fails_after_the_data_docs_are_reported(
+    built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration import docs as docs_assets
+    from orchestration.definitions import build_definitions
+
+    def cannot_draw(_published_path: str) -> None:
+        raise ValueError("nothing to draw")
+
+    monkeypatch.setattr(docs_assets, "draw_report", cannot_draw)  # forked children inherit it
+    job = build_definitions(built[0]).resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(
+            instance=instance, asset_selection=[DATA_DOCS, REPORT], raise_on_error=False
+        )
+    assert not result.success
+    assert [m.asset_key for m in result.get_asset_materialization_events()] == [DATA_DOCS]
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert "nothing to draw" in str(failure.step_failure_data.error)
 
 
 def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
