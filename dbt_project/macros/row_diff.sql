@@ -1,0 +1,89 @@
+{#- The incremental strategy of the intermediate models and the marts. The model's query is
+    computed whole, into a temporary table; the table then loses the rows the query no longer
+    returns (as many times) and gains those it newly returns. So the table always equals a full
+    rebuild, whatever changed upstream (new articles, actor keys merged across articles, reference
+    data), while a refresh that adds a few articles writes a few rows however large the warehouse.
+    A table whose shape differs from the model's (columns, contract) is rebuilt whole. -#}
+{% macro get_incremental_row_diff_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(
+        adapter.get_columns_in_relation(source) | map(attribute='name')
+    ) -%}
+    {%- if row_diff_shape_changed(target, source) -%}
+        drop table {{ target }};
+        {% if config.get('contract').enforced -%}
+            create table {{ target }} {{ get_table_columns_and_constraints() }};
+        {%- else -%}
+            create table {{ target }} as select * from {{ source }} limit 0;
+        {%- endif %}
+        insert into {{ target }} ({{ columns }}) select {{ columns }} from {{ source }};
+    {%- else -%}
+        {%- set changes = make_temp_relation(target, '__row_diff') -%}
+        create or replace temporary table {{ changes.include(database=false, schema=false) }} as
+        with
+        wanted as (
+            select hash({{ columns }}) as row_hash, count(*) as copies,
+            from {{ source }}
+            group by row_hash
+        ),
+        present as (
+            select hash({{ columns }}) as row_hash, count(*) as copies,
+            from {{ target }}
+            group by row_hash
+        )
+        select row_hash
+        from wanted full join present using (row_hash)
+        where wanted.copies is distinct from present.copies;
+
+        delete from {{ target }}
+        where hash({{ columns }}) in (
+            select row_hash from {{ changes.include(database=false, schema=false) }}
+        );
+
+        insert into {{ target }} ({{ columns }})
+        select {{ columns }}
+        from {{ source }}
+        where hash({{ columns }}) in (
+            select row_hash from {{ changes.include(database=false, schema=false) }}
+        );
+
+        drop table {{ changes.include(database=false, schema=false) }};
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- What a table built by the model looks like beyond its rows: its columns and their types, and
+    with an enforced contract its constraints. Kept as the table's comment (`row_diff_mark`). -#}
+{% macro row_diff_shape(relation) -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) -%}
+    {%- set described = [] -%}
+    {%- for column in columns -%}
+        {%- do described.append(column.name ~ ' ' ~ column.data_type) -%}
+    {%- endfor -%}
+    {%- if config.get('contract').enforced -%}
+        {%- do described.append(get_table_columns_and_constraints()) -%}
+    {%- endif -%}
+    {{- 'row_diff ' ~ local_md5(described | join(', ')) -}}
+{%- endmacro %}
+
+
+{#- Whether the table differs from what the model builds now in its columns, or was built with
+    other constraints (its mark). -#}
+{% macro row_diff_shape_changed(target, source) -%}
+    {%- set marked = run_query(
+        "select comment from duckdb_tables() where database_name = '" ~ target.database
+        ~ "' and schema_name = '" ~ target.schema ~ "' and table_name = '" ~ target.identifier ~ "'"
+    ) -%}
+    {%- set mark = marked.columns[0].values()[0] if marked.rows | length else none -%}
+    {%- set shape = row_diff_shape(source) -%}
+    {%- do return(mark != shape or row_diff_shape(target) != shape) -%}
+{%- endmacro %}
+
+
+{#- The post-hook of the models built with row_diff: marks the table with the model's shape. -#}
+{% macro row_diff_mark() -%}
+    {%- if config.get('materialized') == 'incremental' -%}
+        comment on table {{ this }} is '{{ row_diff_shape(this) }}'
+    {%- endif -%}
+{%- endmacro %}
