@@ -688,7 +688,7 @@ def killed_while_loading(scene: Scene, ran_twice_at_once: RanTwiceAtOnce) -> Kil
     write_stories(scene.inbox, range(N_STORIES, N_STORIES + 20), seed=9)
     run = scene.refresh()
     run.wait_for(r"Running dbt command")
-    run.wait_for(r"OK created sql table model marts\.")
+    run.wait_for(r"OK created sql incremental model marts\.")
     run.kill()
     leftovers = sorted(p.name for p in scene.warehouse.parent.iterdir() if p.name.endswith(".tmp"))
     return KilledWhileLoading(
