@@ -144,7 +144,9 @@ def test_the_tables_are_changed_in_place(changed_build):
     assert column_comment(changed_build) == "kept"
 
 
-def test_a_table_of_another_shape_is_rebuilt_and_rows_changed_by_hand_are_put_right(tmp_path, run_dbt, fresh_build):
+def test_a_table_of_another_shape_is_rebuilt_and_rows_changed_by_hand_are_put_right(
+    tmp_path, run_dbt, fresh_build
+):
     path = build(run_dbt, tmp_path, [TORRES, LEE, MIN_LEE])
     with duckdb.connect(str(path)) as conn:
         conn.execute(KEPT_TABLE_MARK)
