@@ -7,10 +7,9 @@
 {% macro get_incremental_row_diff_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
-    {%- set columns = get_quoted_csv(
-        adapter.get_columns_in_relation(source) | map(attribute='name')
-    ) -%}
-    {%- if row_diff_shape_changed(target, source) -%}
+    {%- set source_columns = adapter.get_columns_in_relation(source) -%}
+    {%- set columns = get_quoted_csv(source_columns | map(attribute='name')) -%}
+    {%- if row_diff_shape_changed(target, source_columns) -%}
         drop table {{ target }};
         {% if config.get('contract').enforced -%}
             create table {{ target }} {{ get_table_columns_and_constraints() }};
@@ -53,10 +52,10 @@
 {%- endmacro %}
 
 
-{#- What a table built by the model looks like beyond its rows: its columns and their types, and
-    with an enforced contract its constraints. Kept as the table's comment (`row_diff_mark`). -#}
-{% macro row_diff_shape(relation) -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) -%}
+{#- What a table built by the model looks like beyond its rows: its columns (dbt columns) and
+    their types, and with an enforced contract its constraints. Kept as the table's comment
+    (`row_diff_mark`). -#}
+{% macro row_diff_shape(columns) -%}
     {%- set described = [] -%}
     {%- for column in columns -%}
         {%- do described.append(column.name ~ ' ' ~ column.data_type) -%}
@@ -70,20 +69,22 @@
 
 {#- Whether the table differs from what the model builds now in its columns, or was built with
     other constraints (its mark). -#}
-{% macro row_diff_shape_changed(target, source) -%}
+{% macro row_diff_shape_changed(target, source_columns) -%}
     {%- set marked = run_query(
         "select comment from duckdb_tables() where database_name = '" ~ target.database
         ~ "' and schema_name = '" ~ target.schema ~ "' and table_name = '" ~ target.identifier ~ "'"
     ) -%}
     {%- set mark = marked.columns[0].values()[0] if marked.rows | length else none -%}
-    {%- set shape = row_diff_shape(source) -%}
-    {%- do return(mark != shape or row_diff_shape(target) != shape) -%}
+    {%- set shape = row_diff_shape(source_columns) -%}
+    {%- do return(
+        mark != shape or row_diff_shape(adapter.get_columns_in_relation(target)) != shape
+    ) -%}
 {%- endmacro %}
 
 
 {#- The post-hook of the models built with row_diff: marks the table with the model's shape. -#}
 {% macro row_diff_mark() -%}
     {%- if config.get('materialized') == 'incremental' -%}
-        comment on table {{ this }} is '{{ row_diff_shape(this) }}'
+        comment on table {{ this }} is '{{ row_diff_shape(adapter.get_columns_in_relation(this)) }}'
     {%- endif -%}
 {%- endmacro %}
