@@ -14,10 +14,13 @@ from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 
+import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
+from pydantic import PrivateAttr
 
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
 
 # dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
 BUILD_DATABASE_ENV = "NEWSLEDGER_BUILD_DATABASE"
@@ -32,6 +35,8 @@ MANIFEST_FILE = "manifest.json"
 PARSED_PROJECT_FILE = ".parsed_project"
 # The dbt installed beside this interpreter, so an unactivated virtual environment works too.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# dbt, run by a process that imported it ahead (`orchestration.warm_dbt`).
+WARM_DBT_EXECUTABLE = Path(sys.executable).with_name("newsledger-dbt")
 
 
 def export_dbt_environment(build_database: str, memory_limit: str) -> None:
@@ -86,7 +91,22 @@ class QuickDbtCliResource(DbtCliResource):
     """`DbtCliResource` without two steps of `cli` newsledger has no use for, about 3 s per dbt
     build: running `dbt --version` in a subprocess (the dbt beside this interpreter is the
     installed dbt-core), and loading a dbt adapter in this process, which dagster-dbt needs only
-    to fetch row counts and column metadata (the dbt assets add their own)."""
+    to fetch row counts and column metadata (the dbt assets add their own).
+
+    With `newsledger-dbt` as its executable, it starts dbt when a run that will build starts,
+    so that dbt's imports overlap the steps before the build (`orchestration.warm_dbt`)."""
+
+    _warm: WarmDbt | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if Path(self.dbt_executable) == WARM_DBT_EXECUTABLE:
+            self._warm = WarmDbt.start()
+            os.environ[SOCKET_ENV] = self._warm.socket_path
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._warm is not None:
+            os.environ.pop(SOCKET_ENV, None)
+            self._warm.stop()
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -105,7 +125,8 @@ def dbt_profile_targets() -> list[str]:
 
 
 def dbt_resource() -> DbtCliResource:
-    return QuickDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+    executable = WARM_DBT_EXECUTABLE if WARM_DBT_EXECUTABLE.exists() else DBT_EXECUTABLE
+    return QuickDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(executable))
 
 
 class DbtCommandError(RuntimeError):

@@ -1,0 +1,209 @@
+"""dbt started before it is needed.
+
+A dbt command spends about 1.5 s importing dbt and its adapter before it reads the project. A
+run that builds the dbt assets starts a process that does that while the steps before the build
+run, then waits on a socket (`WarmDbt`). The `newsledger-dbt` command, which the dbt resource
+runs in place of `dbt`, hands that process its arguments, folder, environment, stdin, stdout and
+stderr; the process runs the command as `dbt` would and ends. `newsledger-dbt` returns once it
+has ended, with dbt's exit status: the build database is closed by then, as after `dbt` itself.
+Without a waiting process (none started, or it is gone or taken), `newsledger-dbt` is `dbt`.
+
+This module imports only the standard library: `newsledger-dbt` starts in milliseconds.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+SOCKET_ENV = "NEWSLEDGER_WARM_DBT_SOCKET"
+# What a build imports after dbt's command line: the adapter, the build task and the parser.
+PRELOADED_MODULES = (
+    "dbt.cli.main",
+    "dbt.adapters.duckdb",
+    "dbt.task.build",
+    "dbt.parser.manifest",
+)
+_STARTED = b"started "
+_LENGTH = struct.Struct("!I")
+
+
+class WarmDbt:
+    """A process that has imported dbt and waits for one `newsledger-dbt` command."""
+
+    def __init__(self, process: subprocess.Popen, folder: Path) -> None:
+        self.process = process
+        self.folder = folder
+
+    @property
+    def socket_path(self) -> str:
+        return str(self.folder / "dbt.sock")
+
+    @classmethod
+    def start(cls) -> "WarmDbt":
+        """The socket is made here, so that a command can connect as soon as this returns."""
+        folder = Path(tempfile.mkdtemp(prefix="newsledger-dbt-"))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(str(folder / "dbt.sock"))
+            listener.listen(1)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "orchestration.warm_dbt", str(listener.fileno()),
+                 str(os.getpid())],
+                stdin=subprocess.DEVNULL,
+                pass_fds=[listener.fileno()],
+            )  # fmt: skip
+        return cls(process, folder)
+
+    def stop(self) -> None:
+        """Ends the process if no command took it (it removes its socket when one does), and
+        removes its folder; a command it runs runs to its end, as `dbt` would."""
+        if os.path.exists(self.socket_path):
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        else:
+            self.process.poll()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def serve(listening: int, parent: int) -> NoReturn:
+    """The waiting process, on the socket `WarmDbt.start` made: a command may connect while
+    dbt imports."""
+    listener = socket.socket(fileno=listening)
+    from orchestration.apart import exit_with_parent
+
+    exit_with_parent(parent)
+    for module in PRELOADED_MODULES:
+        __import__(module)
+    caller, _ = listener.accept()
+    os.unlink(listener.getsockname())  # taken: a second command runs dbt itself
+    listener.close()
+    request, streams = _receive(caller)
+    for target, stream in enumerate(streams):
+        os.dup2(stream, target)
+        os.close(stream)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = ["dbt", *request["args"]]
+    caller.sendall(_STARTED + f"{os.getpid()}\n".encode())
+    _interrupt_when_gone(caller)
+    code = _run_dbt(request["args"])
+    caller.sendall(f"{code}\n".encode())
+    # Not closed here: the command learns that this process has ended, its database files
+    # closed, when the kernel closes the socket at exit.
+    os.dup(caller.fileno())
+    sys.exit(code)
+
+
+def _run_dbt(args: list[str]) -> int:
+    from dbt.cli.main import cli
+
+    try:
+        cli.main(args=args, prog_name="dbt")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+        return 2
+    return 0
+
+
+def _receive(caller: socket.socket) -> tuple[dict, list[int]]:
+    data, streams, _, _ = socket.recv_fds(caller, 65536, 3)
+    while len(data) < _LENGTH.size or len(data) < _LENGTH.size + _LENGTH.unpack_from(data)[0]:
+        more = caller.recv(65536)
+        if not more:
+            raise ConnectionError("newsledger-dbt closed the connection mid-request")
+        data += more
+    return json.loads(data[_LENGTH.size :]), streams
+
+
+def _interrupt_when_gone(caller: socket.socket) -> None:
+    """dbt is interrupted, as a killed `dbt` would stop, when the command that asked for it
+    ends before it (say, killed after an interrupt dbt did not answer in time)."""
+
+    def watch() -> None:
+        try:
+            gone = not caller.recv(1)
+        except OSError:
+            gone = True
+        if gone:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main() -> NoReturn:
+    """`newsledger-dbt ARGS`: `dbt ARGS`, run by the waiting process when there is one."""
+    args = sys.argv[1:]
+    caller = _connect(os.environ.get(SOCKET_ENV, ""))
+    if caller is not None:
+        request = json.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ)})
+        payload = request.encode()
+        message = _LENGTH.pack(len(payload)) + payload
+        try:
+            sent = socket.send_fds(caller, [message], [0, 1, 2])
+            caller.sendall(message[sent:])
+            started = _read_line(caller)
+        except OSError:
+            started = b""
+        if started.startswith(_STARTED):
+            runner = int(started[len(_STARTED) :])
+            for interrupt in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(interrupt, lambda number, _: os.kill(runner, number))
+            sys.exit(_exit_status(_read_to_end(caller)))
+    # No waiting process, or it ended before taking the command: dbt itself runs it.
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    os.execv(dbt, [dbt, *args])
+
+
+def _connect(socket_path: str) -> socket.socket | None:
+    if not socket_path:
+        return None
+    caller = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        caller.connect(socket_path)
+    except OSError:
+        caller.close()
+        return None
+    return caller
+
+
+def _read_line(caller: socket.socket) -> bytes:
+    line = b""
+    while not line.endswith(b"\n") and (byte := caller.recv(1)):
+        line += byte
+    return line
+
+
+def _read_to_end(caller: socket.socket) -> bytes:
+    """What the process says until it ends."""
+    said = b""
+    while chunk := caller.recv(4096):
+        said += chunk
+    return said
+
+
+def _exit_status(said: bytes) -> int:
+    try:
+        return int(said.strip())
+    except ValueError:
+        print("newsledger-dbt: the dbt process ended without an exit status", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,124 @@
+"""`newsledger-dbt` runs a dbt command in a process that imported dbt ahead, and behaves as
+`dbt` does: same output and exit status, the database closed when it returns."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.project import (
+    BUILD_DATABASE_ENV,
+    DBT_EXECUTABLE,
+    DBT_PROJECT,
+    MEMORY_LIMIT_ENV,
+    WARM_DBT_EXECUTABLE,
+    dbt_resource,
+)
+from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
+
+pytestmark = pytest.mark.skipif(
+    not WARM_DBT_EXECUTABLE.exists(), reason="newsledger-dbt is installed by `make install`"
+)
+
+
+@pytest.fixture
+def warm():
+    warm = WarmDbt.start()
+    yield warm
+    warm.stop()
+
+
+def run_command(executable, *args: str, socket_path: str = "", **options):
+    env = {**os.environ, SOCKET_ENV: socket_path}
+    return subprocess.run(
+        [str(executable), *args], capture_output=True, text=True, env=env, **options
+    )
+
+
+def dbt_environment(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        BUILD_DATABASE_ENV: str(tmp_path / "build.duckdb"),
+        MEMORY_LIMIT_ENV: "1GB",
+    }
+
+
+def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm, tmp_path) -> None:
+    args = ["parse", "--no-such-flag", "--project-dir", str(DBT_PROJECT.project_dir)]
+    by_dbt = run_command(DBT_EXECUTABLE, *args)
+    by_warm = run_command(WARM_DBT_EXECUTABLE, *args, socket_path=warm.socket_path)
+    assert by_dbt.returncode == 2
+    assert (by_warm.returncode, by_warm.stdout, by_warm.stderr) == (
+        by_dbt.returncode,
+        by_dbt.stdout,
+        by_dbt.stderr,
+    )
+    assert not Path(warm.socket_path).exists(), "the warm process took the command"
+    assert warm.process.poll() == 2, "it has ended when newsledger-dbt returns"
+
+
+def test_the_database_is_closed_when_newsledger_dbt_returns(warm, tmp_path) -> None:
+    env = {**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path}
+    shown = subprocess.run(
+        [str(WARM_DBT_EXECUTABLE), "show", "--inline", "select 41 + 1 as answer",
+         "--target-path", str(tmp_path / "target")],
+        capture_output=True, text=True, env=env, cwd=DBT_PROJECT.project_dir,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "42" in shown.stdout
+    assert not Path(warm.socket_path).exists()
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:  # no other writer holds it
+        assert conn.execute("select 1").fetchone() == (1,)
+
+
+def test_without_a_warm_process_newsledger_dbt_is_dbt(tmp_path) -> None:
+    by_dbt = run_command(DBT_EXECUTABLE, "--help")
+    for socket_path in ("", str(tmp_path / "nobody-listens.sock")):
+        by_shim = run_command(WARM_DBT_EXECUTABLE, "--help", socket_path=socket_path)
+        assert (by_shim.returncode, by_shim.stdout) == (0, by_dbt.stdout)
+
+
+def test_a_second_command_runs_dbt_itself(warm) -> None:
+    first = run_command(WARM_DBT_EXECUTABLE, "--help", socket_path=warm.socket_path)
+    second = run_command(WARM_DBT_EXECUTABLE, "--help", socket_path=warm.socket_path)
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout
+
+
+def test_an_interrupt_reaches_the_dbt_the_warm_process_runs(warm, tmp_path) -> None:
+    env = {**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path}
+    command = subprocess.Popen(
+        [str(WARM_DBT_EXECUTABLE), "show", "--inline",
+         "select count(*) from range(1000000000000) as a(i) where i % 7 = 3",
+         "--target-path", str(tmp_path / "target")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        cwd=DBT_PROJECT.project_dir,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while Path(warm.socket_path).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(warm.socket_path).exists(), "the warm process took the command"
+    time.sleep(3)  # dbt starts the query
+    command.send_signal(signal.SIGINT)
+    said, _ = command.communicate(timeout=60)
+    assert command.returncode != 0, said
+    assert warm.process.wait(timeout=10) != 0
+
+
+def test_a_run_that_builds_starts_a_warm_process_and_ends_it_unused() -> None:
+    with dg.build_resources({"dbt": dbt_resource()}) as resources:
+        assert Path(resources.dbt.dbt_executable) == WARM_DBT_EXECUTABLE
+        socket_path = os.environ[SOCKET_ENV]
+        assert Path(socket_path).exists()
+        waiting = resources.dbt._warm.process
+        assert waiting.poll() is None
+    assert SOCKET_ENV not in os.environ
+    assert not Path(socket_path).exists()
+    assert waiting.wait(timeout=10) is not None
