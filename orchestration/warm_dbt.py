@@ -91,6 +91,8 @@ def serve(listening: int, parent: int) -> NoReturn:
     os.unlink(listener.getsockname())  # taken: a second command runs dbt itself
     listener.close()
     request, streams = _receive(caller)
+    sys.stdout.flush()  # what the imports printed goes where this process was started
+    sys.stderr.flush()
     for target, stream in enumerate(streams):
         os.dup2(stream, target)
         os.close(stream)
@@ -160,8 +162,9 @@ def main() -> NoReturn:
             started = _read_line(caller)
         except OSError:
             started = b""
-        if started.startswith(_STARTED):
-            runner = int(started[len(_STARTED) :])
+        pid = started.removeprefix(_STARTED)
+        if started.startswith(_STARTED) and pid.endswith(b"\n") and pid.strip().isdigit():
+            runner = int(pid)
             for interrupt in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(interrupt, lambda number, _: os.kill(runner, number))
             sys.exit(_exit_status(_read_to_end(caller)))
