@@ -99,9 +99,14 @@ class QuickDbtCliResource(DbtCliResource):
     _warm: WarmDbt | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if Path(self.dbt_executable) == WARM_DBT_EXECUTABLE:
+        if Path(self.dbt_executable) != WARM_DBT_EXECUTABLE:
+            return
+        try:
             self._warm = WarmDbt.start()
-            os.environ[SOCKET_ENV] = self._warm.socket_path
+        except OSError as error:  # say, a temporary folder too deep for a socket's path
+            dg.get_dagster_logger().warning(f"dbt is not imported ahead of the build: {error}")
+            return
+        os.environ[SOCKET_ENV] = self._warm.socket_path
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._warm is not None:

@@ -52,15 +52,19 @@ class WarmDbt:
     def start(cls) -> "WarmDbt":
         """The socket is made here, so that a command can connect as soon as this returns."""
         folder = Path(tempfile.mkdtemp(prefix="newsledger-dbt-"))
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-            listener.bind(str(folder / "dbt.sock"))
-            listener.listen(1)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "orchestration.warm_dbt", str(listener.fileno()),
-                 str(os.getpid())],
-                stdin=subprocess.DEVNULL,
-                pass_fds=[listener.fileno()],
-            )  # fmt: skip
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+                listener.bind(str(folder / "dbt.sock"))
+                listener.listen(1)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "orchestration.warm_dbt", str(listener.fileno()),
+                     str(os.getpid())],
+                    stdin=subprocess.DEVNULL,
+                    pass_fds=[listener.fileno()],
+                )  # fmt: skip
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return cls(process, folder)
 
     def stop(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -122,3 +123,15 @@ def test_a_run_that_builds_starts_a_warm_process_and_ends_it_unused() -> None:
     assert SOCKET_ENV not in os.environ
     assert not Path(socket_path).exists()
     assert waiting.wait(timeout=10) is not None
+
+
+def test_without_a_socket_the_run_builds_with_dbt_itself(monkeypatch, tmp_path) -> None:
+    too_deep = tmp_path / ("d" * 120)  # longer than a socket's path may be
+    too_deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(too_deep))
+    with dg.build_resources({"dbt": dbt_resource()}) as resources:
+        assert SOCKET_ENV not in os.environ
+        assert resources.dbt._warm is None
+        said = run_command(resources.dbt.dbt_executable, "--help")
+        assert said.returncode == 0 and "build" in said.stdout
+    assert list(too_deep.iterdir()) == [], "no folder is left behind"
