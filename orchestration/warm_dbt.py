@@ -33,6 +33,7 @@ PRELOADED_MODULES = (
     "dbt.task.build",
     "dbt.parser.manifest",
 )
+_SOCKET_NAME = "dbt.sock"
 _STARTED = b"started "
 _LENGTH = struct.Struct("!I")
 
@@ -46,7 +47,7 @@ class WarmDbt:
 
     @property
     def socket_path(self) -> str:
-        return str(self.folder / "dbt.sock")
+        return str(self.folder / _SOCKET_NAME)
 
     @classmethod
     def start(cls) -> "WarmDbt":
@@ -54,7 +55,7 @@ class WarmDbt:
         folder = Path(tempfile.mkdtemp(prefix="newsledger-dbt-"))
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-                listener.bind(str(folder / "dbt.sock"))
+                listener.bind(str(folder / _SOCKET_NAME))
                 listener.listen(1)
                 process = subprocess.Popen(
                     [sys.executable, "-m", "orchestration.warm_dbt", str(listener.fileno()),

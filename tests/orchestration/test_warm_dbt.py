@@ -25,7 +25,8 @@ from orchestration.project import (
 from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
 
 pytestmark = pytest.mark.skipif(
-    not WARM_DBT_EXECUTABLE.exists(), reason="newsledger-dbt is installed by `make install`"
+    not WARM_DBT_EXECUTABLE.exists(),
+    reason="newsledger-dbt is installed with the package (`make test` installs it)",
 )
 
 
@@ -51,7 +52,7 @@ def dbt_environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm, tmp_path) -> None:
+def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm) -> None:
     args = ["parse", "--no-such-flag", "--project-dir", str(DBT_PROJECT.project_dir)]
     by_dbt = run_command(DBT_EXECUTABLE, *args)
     by_warm = run_command(WARM_DBT_EXECUTABLE, *args, socket_path=warm.socket_path)
