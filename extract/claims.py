@@ -28,7 +28,14 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.doctext import article_id_of, doc_text, per_doc, sentence_bounds, token_words
+from extract.doctext import (
+    article_id_of,
+    doc_text,
+    per_doc,
+    sentence_bounds,
+    sentence_of,
+    token_words,
+)
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
 
@@ -439,7 +446,7 @@ def _relative_antecedent(subject: Token, verb: Token) -> Token | None:
     head = verb.head
     if subject.lower_ == "who" and head.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
         # The parser often hangs the clause on the wrong noun; "who" wants a named actor.
-        for t in reversed(list(verb.doc[verb.sent.start : subject.i])):
+        for t in reversed(list(verb.doc[sentence_of(verb).start : subject.i])):
             if t.ent_type_ in ("PERSON", "ORG", "NORP") and t.pos_ == "PROPN":
                 return t
     return head

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH
-from spacy.tokens import Doc, Span
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LOWER, ORTH, SPACY
+from spacy.tokens import Doc, Span, Token
 
 __all__ = [
     "TokenWords",
@@ -26,6 +26,7 @@ __all__ = [
     "ents_within",
     "per_doc",
     "sentence_bounds",
+    "sentence_of",
     "span_text",
     "token_words",
 ]
@@ -58,8 +59,9 @@ def article_id_of(doc: Doc) -> str:
 
 @per_doc
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, built once per Doc."""
-    return doc.text
+    """`doc.text`, built once per Doc from its arrays (spaCy makes a Token per word for it)."""
+    words, spaced = token_words(doc).text, doc.to_array(SPACY).tolist()
+    return "".join([w + " " if s else w for w, s in zip(words, spaced, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,21 @@ def sentence_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
             last = inside[-1]
             bounds.append((starts[inside[0]], starts[last] + len(texts[last])))
     return tuple(bounds)
+
+
+@per_doc
+def _token_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """For each token, the (start, end) token range of the sentence that holds it."""
+    ranges: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        ranges.extend([(sent.start, sent.end)] * len(sent))
+    return ranges
+
+
+def sentence_of(token: Token) -> Span:
+    """`token.sent`, which spaCy finds by walking the Doc from the token at every call."""
+    start, end = _token_sentences(token.doc)[token.i]
+    return Span(token.doc, start, end)
 
 
 def span_text(span: Span) -> str:

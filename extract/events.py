@@ -30,6 +30,7 @@ from extract.doctext import (
     article_id_of,
     doc_text,
     ents_within,
+    sentence_of,
     span_text,
     token_words,
 )
@@ -1166,10 +1167,15 @@ class _Frame:
     modality: str = "asserted"
 
     @functools.cached_property
+    def subtree(self) -> list[Token]:
+        """The clause head's subtree, in text order."""
+        return list(self.head.subtree)
+
+    @functools.cached_property
     def scope(self) -> list[Token]:
         """The clause's tokens, and the noun a participle or relative clause describes."""
         head = self.head
-        toks = list(head.subtree)
+        toks = list(self.subtree)
         if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN", "NUM"):
             toks.append(head.head)
             # "70 drones, of which 45 were shot down": the clause counts its own share
@@ -1227,9 +1233,19 @@ def find_events(
     speaker_of_claim: dict[int, str | None] = {}
     for q in quotes:
         speaker_of_claim.setdefault(q.claim_index, q.speaker_name)
+    found_participants: dict[tuple, tuple[str | None, str | None]] = {}
+
+    def participants(frame: _Frame, claim: int | None) -> tuple[str | None, str | None]:
+        # the article's context may retype a frame or move its trigger: then they are found anew
+        speaker = speaker_of_claim.get(claim)
+        key = (id(frame), frame.primary.i, frame.event_type, speaker)
+        if key not in found_participants:
+            found_participants[key] = _participants(frame, mention_at, speaker)
+        return found_participants[key]
+
     for frame in frames:
         claim = claim_at(quotes, frame.primary.idx) if frame.primary is not None else None
-        frame.actor, _ = _participants(frame, mention_at, speaker_of_claim.get(claim))
+        frame.actor, _ = participants(frame, claim)
     frames = _resolve_article_context(frames)
 
     numbering = sentence_numbers(doc)
@@ -1240,7 +1256,7 @@ def find_events(
             continue
         sent = sents[frame.sent_index]
         claim = claim_at(quotes, prim.idx)
-        actor, target = _participants(frame, mention_at, speaker_of_claim.get(claim))
+        actor, target = participants(frame, claim)
         location = _location(frame, sents, mention_at, actor, target)
         date_text = _date_text(frame)
         if _bare_re_mention(frame, actor, target, location, date_text):
@@ -1814,40 +1830,46 @@ def _instrument_weapons(sent: Span) -> set[str]:
     """Weapons the sentence names as instruments of harm: subjects of attack verbs ("drones
     killed"), "by"/"with" phrases ("hit by a missile", "attacked with drones"), and modifiers
     of attack nouns ("a drone attack", "missile strikes")."""
+    doc = sent.doc
+    lemmas = token_words(doc).lemma
     found: set[str] = set()
-    harm = {
-        "kill",
-        "hit",
-        "strike",
-        "attack",
-        "target",
-        "pound",
-        "destroy",
-        "damage",
-        "injure",
-        "wound",
-        "bombard",
-        "shell",
-        "slam",
-        "blast",
-    }
-    for tok in sent:
-        lemma = _lem(tok)
-        if lemma not in _AIR_WEAPONS | _SHELLING_WEAPONS:
+    for i in range(sent.start, sent.end):
+        lemma = lemmas[i]
+        if lemma not in _HARM_INSTRUMENTS:
             continue
-        t = tok
+        t = doc[i]
         while t.dep_ == "conj":
             t = t.head
-        acting = t.dep_ == "nsubj" and _lem(t.head) in harm
+        acting = t.dep_ == "nsubj" and _lem(t.head) in _HARM_VERBS
         means = (
             t.dep_ == "pobj"
             and t.head.lower_ in ("by", "with")
-            and (_lem(t.head.head) in harm or t.head.dep_ == "agent")
+            and (_lem(t.head.head) in _HARM_VERBS or t.head.dep_ == "agent")
         )
-        kind = t.dep_ in ("compound", "amod", "nmod") and _lem(t.head) in harm | {"raid"}
+        kind = t.dep_ in ("compound", "amod", "nmod") and _lem(t.head) in _HARMING_HEADS
         if acting or means or kind:
             found.add(lemma)
     return found
+
+
+_HARM_INSTRUMENTS = frozenset(_AIR_WEAPONS | _SHELLING_WEAPONS)
+_HARM_VERBS = frozenset({
+    "kill",
+    "hit",
+    "strike",
+    "attack",
+    "target",
+    "pound",
+    "destroy",
+    "damage",
+    "injure",
+    "wound",
+    "bombard",
+    "shell",
+    "slam",
+    "blast",
+})
+_HARMING_HEADS = _HARM_VERBS | {"raid"}
 
 
 def _type_frame(frame: _Frame, weapons: set[str]) -> None:
@@ -2037,7 +2059,7 @@ def _type_trigger(trig: _Trigger, frame: _Frame) -> str | None:  # noqa: C901
     }:
         return None
     if key in ("test", "exercise", "drill"):
-        context = {_lem(t) for t in tok.sent}
+        context = {_lem(t) for t in sentence_of(tok)}
         mods = {_lem(c) for c in tok.children} | ({_lem(t) for t in objs} if is_verb else set())
         if not (mods | context) & _MILITARY:
             return None  # "a driving test", "an exercise in futility"
@@ -2699,7 +2721,7 @@ def _launch_kind(frame: _Frame) -> str | None:
     satellite), None when the sentence does not say."""
     prim = frame.primary
     assert prim is not None
-    sent_lemmas = {_lem(t) for t in prim.sent if not t.ent_type_ or t.ent_type_ == "LOC"}
+    sent_lemmas = {_lem(t) for t in sentence_of(prim) if not t.ent_type_ or t.ent_type_ == "LOC"}
     targets = [t for t in _prep_objs(prim, _TARGET_PREPS) if t.ent_type_ not in ("DATE", "TIME")]
     into_test = [t for t in targets if _np_lemmas(t) & _TEST_CONTEXT or t.ent_type_ == "LOC"]
     if targets and not into_test:
@@ -2976,8 +2998,9 @@ def _location(
     found = _places(sent, taken, mention_at, prefer=scope)
     if found is None and frame.sent_index > 0:
         prev = sents[frame.sent_index - 1]
-        between = doc_text(sent.doc)[prev.end_char : sent.start_char] + prev.text[-1:]
-        if "\n" not in between and "\n" not in prev.text.strip():
+        prev_text = span_text(prev)
+        between = doc_text(sent.doc)[prev.end_char : sent.start_char] + prev_text[-1:]
+        if "\n" not in between and "\n" not in prev_text.strip():
             found = _places(prev, taken, mention_at, prefer=set())
     return found
 
@@ -2988,7 +3011,8 @@ def _places(
     candidates: list[tuple[int, int, str]] = []
     names = ents_within(span)
     known = {(e.start, e.end) for e in names}
-    for m in {id(m): m for t in span for m in [mention_at.get(t.i)] if m}.values():
+    inside = range(span.start, span.end)
+    for m in {id(m): m for i in inside for m in [mention_at.get(i)] if m}.values():
         piece = span.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         typed = piece is not None and m.entity_type in ("location", "country")
         if typed and (piece.start, piece.end) not in known:
@@ -3170,7 +3194,7 @@ def _if_before(head: Token) -> bool:
     """A conditional the parser attached elsewhere: "... if Iran and its allies attack Israel"."""
     doc = head.doc
     i = head.i - 1
-    sent_start = head.sent.start
+    sent_start = sentence_of(head).start
     while i >= sent_start and head.i - i <= 10:
         t = doc[i]
         if t.lower_ in ("if", "unless"):
@@ -3188,7 +3212,7 @@ def _date_text(frame: _Frame) -> str | None:
     assert prim is not None
     doc = prim.doc
     head = frame.head
-    sub = list(head.subtree)
+    sub = frame.subtree
     own: set[int] | None = None  # the trigger's own phrase, made when first asked
     candidates = []
     # verbs whose time is this event's: its own clause, and a verb it completes ("voted last

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Token
 
-from extract.doctext import article_id_of, doc_text, per_doc, token_words
+from extract.doctext import article_id_of, doc_text, per_doc, sentence_of, token_words
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -798,7 +798,7 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
     if share_of is not None:
         return share_of
     # "45 of 70 drones", "45 out of the 70 drones": a share of the whole the next figure counts
-    sent_end = tok.sent.end
+    sent_end = sentence_of(tok).end
     words = [t.lower_ for t in doc[end : min(end + 2, sent_end)]]
     nxt = 1 if words[:1] == ["of"] else 2 if words == ["out", "of"] else 0
     if nxt:
@@ -845,11 +845,12 @@ def _relative_whole(tok: Token, start: int) -> int | None:
         return tok.head.head.i if tok.head.head.pos_ in ("NOUN", "PROPN") else None
     # a relative the parser hung on the verb: the noun just before it
     before = start - 1
-    while before >= tok.sent.start and (
+    sent_start = sentence_of(tok).start
+    while before >= sent_start and (
         doc[before].is_punct or doc[before].lower_ in {"of", *_RELATIVE_PRONOUNS}
     ):
         before -= 1
-    return before if before >= tok.sent.start and doc[before].pos_ == "NOUN" else None
+    return before if before >= sent_start and doc[before].pos_ == "NOUN" else None
 
 
 def is_partitive_relative(verb: Token) -> bool:
@@ -1103,7 +1104,7 @@ def _one_is_a_count(doc: Doc, p: NumberPhrase) -> bool:
         return False
     if p.head is not None and doc[p.head].lemma_.lower() in _CONCRETE_SINGLES:
         return True  # "one person was killed", "one missile missed"
-    sent = doc[p.start].sent
+    sent = sentence_of(doc[p.start])
     others = [
         t
         for t in sent
