@@ -29,6 +29,7 @@ __all__ = [
     "sentence_of",
     "span_text",
     "token_words",
+    "tokens_text",
 ]
 
 _T = TypeVar("_T")
@@ -121,6 +122,20 @@ def sentence_of(token: Token) -> Span:
 def span_text(span: Span) -> str:
     """`span.text`, as a slice of the Doc's text."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+@per_doc
+def _token_starts(doc: Doc) -> list[int]:
+    return doc.to_array(IDX).tolist()
+
+
+def tokens_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text`, as a slice of the Doc's text: spaCy makes a Span and a Token per
+    word for it."""
+    if not 0 <= start < end <= len(doc):
+        return doc[start:end].text
+    starts, words, last = _token_starts(doc), token_words(doc).text, end - 1
+    return doc_text(doc)[starts[start] : starts[last] + len(words[last])]
 
 
 @per_doc

@@ -31,7 +31,7 @@ from spacy.symbols import DET
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
-from extract.doctext import article_id_of, doc_text, token_words
+from extract.doctext import article_id_of, doc_text, span_text, token_words, tokens_text
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -471,7 +471,7 @@ def _title_inside(ctx: _Context, ner: _Cand, g: _Cand) -> bool:
 # Typing
 # --------------------------------------------------------------------------------------------
 def _head(doc: Doc, c: _Cand) -> Token:
-    return doc[c.start : c.end].root
+    return Span(doc, c.start, c.end).root
 
 
 def _locative_prep(token: Token) -> Token | None:
@@ -522,7 +522,7 @@ def _type(ctx: _Context, c: _Cand) -> None:
     """Sets c.etype (or None to drop the candidate) from the evidence around it."""
     doc = ctx.doc
     span = doc[c.start : c.end]
-    text = span.text
+    text = span_text(span)
     head = _head(doc, c)
     first_char = span.start_char
     if ctx.skipped(first_char):
@@ -801,10 +801,10 @@ def _person_name(ctx: _Context, c: _Cand) -> None:
             break
         s += n
     if s > c.start:
-        c.role = doc[c.start : s].text
+        c.role = tokens_text(doc, c.start, s)
         c.title_tokens = s - c.start
         c.start = s
-    c.name = _fold_korean(_clean_name(doc[c.start : c.end].text))
+    c.name = _fold_korean(_clean_name(tokens_text(doc, c.start, c.end)))
 
 
 def _prefix_role(ctx: _Context, c: _Cand, mentions_by_token: dict[int, _Cand]) -> None:
@@ -914,7 +914,7 @@ def _appositive_role(ctx: _Context, c: _Cand, mentions_by_token: dict[int, _Cand
             last -= 1
         if last - first > 12:
             continue
-        role = doc[first : last + 1].text
+        role = tokens_text(doc, first, last + 1)
         if (
             role
             and role[0].islower()
@@ -948,7 +948,7 @@ def _appositive_description(ctx: _Context, c: _Cand) -> None:
         while last > first and doc[last].is_punct:
             last -= 1
         if last - first <= 8:
-            c.role = doc[first : last + 1].text
+            c.role = tokens_text(doc, first, last + 1)
         return
 
 
@@ -1023,7 +1023,7 @@ def _ministry_name(ctx: _Context, c: _Cand, text: str) -> str:
 
 def _org_name(ctx: _Context, c: _Cand) -> None:
     doc = ctx.doc
-    text = _clean_name(doc[c.start : c.end].text)
+    text = _clean_name(tokens_text(doc, c.start, c.end))
     if c.org is not None:
         c.name = c.org.name
         if c.org.country_iso3 and c.affiliation is None:
@@ -1110,7 +1110,7 @@ def _resolve_orgs(ctx: _Context, orgs: list[_Cand]) -> None:
         if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
             acr = doc[c.end + 1].text
             for o in orgs:
-                if doc[o.start : o.end].text == acr:
+                if tokens_text(doc, o.start, o.end) == acr:
                     o.name = c.name
     for t in _tokens_of_word(doc, "known"):
         target = [x for x in orgs if x.start > t.i and x.start <= t.i + 6]
@@ -1123,11 +1123,11 @@ def _resolve_orgs(ctx: _Context, orgs: list[_Cand]) -> None:
             continue
         alias_text = doc[target[0].start : target[0].end].text
         for o in orgs:
-            if doc[o.start : o.end].text == alias_text and o is not antecedent:
+            if tokens_text(doc, o.start, o.end) == alias_text and o is not antecedent:
                 o.name = antecedent.name
     named = [o for o in orgs if o.name]
     for o in orgs:
-        text = doc[o.start : o.end].text
+        text = tokens_text(doc, o.start, o.end)
         if o.org is not None:
             continue
         if text.isupper() and 2 <= len(text) <= 6 and o.name == _clean_name(text):
@@ -1164,7 +1164,8 @@ def _antecedent_org(ctx: _Context, noun: Token | None, orgs: list[_Cand]) -> _Ca
         if o.end <= noun.i
         and o.name
         and (
-            word in o.name.lower().split() or word in ctx.doc[o.start : o.end].text.lower().split()
+            word in o.name.lower().split()
+            or word in tokens_text(ctx.doc, o.start, o.end).lower().split()
         )
     ]
     return before[-1] if before else None
@@ -1249,17 +1250,19 @@ def _second_names(ctx: _Context, cands: list[_Cand]) -> None:
     doc = ctx.doc
     known = _known_as(ctx, cands)
     for c in cands:
-        alias = known.get(_clean_name(doc[c.start : c.end].text).lower())
+        alias = known.get(_clean_name(tokens_text(doc, c.start, c.end)).lower())
         if alias is not None and c is not alias and c.source != "title":
             c.etype, c.label, c.org, c.country = alias.etype, alias.label, alias.org, alias.country
             c.name = None
             c.alias_of = alias
     texts = {
-        doc[c.start : c.end].text.lower(): c for c in cands if c.etype in ("organization", "group")
+        tokens_text(doc, c.start, c.end).lower(): c
+        for c in cands
+        if c.etype in ("organization", "group")
     }
     for c in cands:
         if c.etype == "unknown":
-            match = texts.get(doc[c.start : c.end].text.lower())
+            match = texts.get(tokens_text(doc, c.start, c.end).lower())
             c.etype = match.etype if match is not None else None
 
 
@@ -1268,12 +1271,12 @@ def _places_stay_places(ctx: _Context, cands: list[_Cand]) -> None:
     wherever the model typed it otherwise."""
     doc = ctx.doc
     places = {
-        doc[c.start : c.end].text
+        tokens_text(doc, c.start, c.end)
         for c in cands
         if c.etype == "location" and c.source == "ner" and c.label in ("GPE", "LOC", "FAC")
     }
     places |= {
-        doc[c.start : c.end].text
+        tokens_text(doc, c.start, c.end)
         for c in cands
         if c.etype == "location"
         and (_followed_by_place_word(doc, c) or _head(doc, c).head.lower_ == "of")
@@ -1284,7 +1287,7 @@ def _places_stay_places(ctx: _Context, cands: list[_Cand]) -> None:
             and c.source == "ner"
             and c.org is None
             and c.alias_of is None
-            and doc[c.start : c.end].text in places
+            and tokens_text(doc, c.start, c.end) in places
         ):
             c.etype = "location"
 
@@ -1308,14 +1311,14 @@ def _modifiers_joined(ctx: _Context, cands: list[_Cand]) -> list[_Cand]:
     """Modifiers ("Houthi missiles") join a group or organization named in full, else go."""
     doc = ctx.doc
     full_orgs = {
-        doc[c.start : c.end].text.lower(): c
+        tokens_text(doc, c.start, c.end).lower(): c
         for c in cands
         if c.etype in ("organization", "group") and c.source != "description"
     }
     kept = []
     for c in cands:
         if c.etype == "modifier":
-            word = doc[c.start : c.end].text.lower()
+            word = tokens_text(doc, c.start, c.end).lower()
             match = full_orgs.get(word + "s") or full_orgs.get(word)
             if match is None:
                 continue
@@ -1335,13 +1338,13 @@ def _name(ctx: _Context, cands: list[_Cand]) -> None:
                 _org_name(ctx, c.alias_of)
             c.name = c.alias_of.name
         elif c.etype == "country":
-            c.name = c.country.name if c.country else _clean_name(doc[c.start : c.end].text)
+            c.name = c.country.name if c.country else _clean_name(tokens_text(doc, c.start, c.end))
         elif c.etype in ("organization", "group"):
             _org_name(ctx, c)
         elif c.etype == "person":
             _person_name(ctx, c)
         else:
-            c.name = _clean_name(doc[c.start : c.end].text)
+            c.name = _clean_name(tokens_text(doc, c.start, c.end))
     # Plural group names: "Houthi" -> "Houthis" when both are used.
     group_names = {c.name.lower(): c.name for c in cands if c.etype == "group"}
     for c in cands:

@@ -33,6 +33,7 @@ from extract.doctext import (
     sentence_of,
     span_text,
     token_words,
+    tokens_text,
 )
 from extract.quantities import (
     CURRENCY_CODES,
@@ -1274,7 +1275,7 @@ def find_events(
                 article_id=article_id,
                 event_index=len(records),
                 sentence_index=numbering[prim.i],
-                trigger=doc[_trigger_start(prim) : prim.i + 1].text,
+                trigger=tokens_text(doc, _trigger_start(prim), prim.i + 1),
                 trigger_lemma=prim.lemma_.lower(),
                 event_type=frame.event_type,
                 actor_name=actor,
@@ -2957,7 +2958,8 @@ def _entity_name(tok: Token) -> str | None:
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     if ent is None:
         return None
-    text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    text = span_text(ent)
+    text = text[4:] if text.lower().startswith("the ") else text
     if text.endswith(("'s", "’s")):
         text = text[:-2]
     return _demonym_text(text) or text
@@ -3035,7 +3037,7 @@ def _places(
         ):
             continue
         text = _place_text(ent)
-        if ent.text in taken or text in taken:
+        if span_text(ent) in taken or text in taken:
             continue
         if root.dep_ == "poss" and any(
             c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.head.children
@@ -3086,7 +3088,7 @@ def _place_text(ent: Span) -> str:
         start -= 1
         if start > 0 and doc[start - 1].lower_ == "far":
             start -= 1
-    return doc[start:end].text
+    return tokens_text(doc, start, end)
 
 
 _REL_MARKS = {"if", "unless", "whether"}

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Token
 
-from extract.doctext import article_id_of, doc_text, per_doc, sentence_of, token_words
+from extract.doctext import (
+    article_id_of,
+    doc_text,
+    per_doc,
+    sentence_of,
+    token_words,
+    tokens_text,
+)
 from extract.records import Quantity, Quote
 
 __all__ = [
@@ -699,7 +706,7 @@ def _number_run(doc: Doc, i: int) -> tuple[int, int]:
 
 
 def _build_phrase(doc: Doc, start: int, end: int) -> NumberPhrase | None:
-    text = doc[start:end].text
+    text = tokens_text(doc, start, end)
     value = parse_number(text)
     if value is None:
         return None
@@ -719,7 +726,7 @@ def _build_phrase(doc: Doc, start: int, end: int) -> NumberPhrase | None:
         s2, e2 = _number_run(doc, k)
         is_between = doc[end].lower_ != "and" or (first > 0 and doc[first - 1].lower_ == "between")
         if e2 > s2 and is_between:
-            second = parse_number(doc[s2:e2].text)
+            second = parse_number(tokens_text(doc, s2, e2))
             if second is not None:
                 # "2.2 to 3 billion": the scale of the high end applies to the low end too
                 scale_word = doc[e2 - 1].lower_
@@ -823,7 +830,7 @@ def _counted_noun(doc: Doc, anchor: int, start: int, end: int) -> int | None:
         and doc[nxt].pos_ == "NOUN"
         and doc[nxt].tag_ == "NNS"
         and nxt - end <= 3
-        and "\n" not in doc[end - 1 : nxt].text
+        and "\n" not in tokens_text(doc, end - 1, nxt)
     ):
         return nxt
     return None
@@ -878,7 +885,7 @@ def _keep(doc: Doc, p: NumberPhrase) -> bool:  # noqa: C901 - one list of exclus
     head_lemma = head.lemma_.lower() if head is not None else ""
     before = doc[p.qualifier_start - 1] if p.qualifier_start > 0 else None
     after = doc[p.end] if p.end < len(doc) else None
-    text = doc[p.start : p.end].text
+    text = tokens_text(doc, p.start, p.end)
 
     # percentages
     if after is not None and after.lower_ in _PERCENT:

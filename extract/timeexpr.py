@@ -392,7 +392,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _is_modifier_or_clock(ent: Span) -> bool:
     """Ages, durations used as adjectives ("three-month state") and clock times."""
-    text = ent.text.lower()
+    text = span_text(ent).lower()
     if re.search(r"\d\s*(?:a\.?m\.?|p\.?m\.?|gmt|utc)\b|\d:\d\d", text):
         return True
     if re.search(r"\bold\b|-old\b", text) or text.startswith(("aged", "age ")):
