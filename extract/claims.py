@@ -35,6 +35,7 @@ from extract.doctext import (
     sentence_bounds,
     sentence_of,
     token_words,
+    tokens_text,
 )
 from extract.records import EntityMention, Quote
 from extract.timeexpr import find_date_text, resolve_date
@@ -1240,7 +1241,7 @@ def _relative_claim(verb: Token, claim: tuple[str, str, int, int]) -> tuple[str,
     first, last = min(idx), max(idx)
     while first < last and (doc[first].dep_ == "det" or doc[first].is_punct):
         first += 1
-    np = doc_text(doc)[doc[first].idx : doc[last].idx + len(doc[last].text)]
+    np = tokens_text(doc, first, last + 1)
     kind, body, _, end = claim
     return kind, f"{np} ... {body}", doc[first].idx, end
 
