@@ -383,13 +383,16 @@ def _gazetteer_candidates(ctx: _Context) -> list[_Cand]:
         best = None
         # A run past the first space is a name only if its first word can start one.
         first_word_end = _next_space(ctx.text, starts[i])
-        spaced_runs_match = ctx.gaz.may_start_name(ctx.text[starts[i] : first_word_end])
-        for j in range(min(len(words), i + 9), i, -1):
+        last = min(len(words), i + 9)
+        if not ctx.gaz.may_start_name(ctx.text[starts[i] : first_word_end]):
+            # No token runs over a space: the first word's tokens are those starting in it.
+            last, top = i + 1, last
+            while last < top and starts[last] < first_word_end:
+                last += 1
+        for j in range(last, i, -1):
             if ctx.blank[j - 1]:
                 continue
             end = starts[j - 1] + len(words[j - 1])
-            if end > first_word_end and not spaced_runs_match:
-                continue
             text = ctx.text[starts[i] : end]
             if "\n" in text:
                 continue
@@ -430,32 +433,44 @@ def _next_space(text: str, start: int) -> int:
 def _merge(ctx: _Context, ner: list[_Cand], title: list[_Cand], gaz: list[_Cand]) -> list[_Cand]:
     """One candidate per stretch of text: titles beat gazetteer matches, which beat the model
     unless the model's entity is longer (a name that contains a place)."""
-    chosen: list[_Cand] = list(title)
+    chosen: list[_Cand] = []
+    taken = bytearray(len(ctx.words))  # 1 for every token a chosen candidate covers
 
-    def overlaps(a: _Cand, b: _Cand) -> bool:
-        return a.start < b.end and b.start < a.end
+    def choose(c: _Cand) -> None:
+        chosen.append(c)
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
 
+    def free(c: _Cand) -> bool:
+        return not any(taken[c.start : c.end])
+
+    for t in title:
+        choose(t)
+    # The model's entities are disjoint and in text order, so their ends are sorted too.
+    ner_ends = [n.end for n in ner]
     for g in gaz:
-        if any(overlaps(g, c) for c in chosen):
+        if not free(g):
             continue
-        longer = [
-            n
-            for n in ner
-            if overlaps(g, n)
-            and (n.end - n.start) > (g.end - g.start)
-            and n.label in ("ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART")
-            and not (n.start >= g.start and n.end <= g.end)
-        ]
+        longer = []
+        k = bisect.bisect_right(ner_ends, g.start)
+        while k < len(ner) and ner[k].start < g.end:
+            n = ner[k]
+            if (
+                (n.end - n.start) > (g.end - g.start)
+                and n.label in ("ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART")
+                and not (n.start >= g.start and n.end <= g.end)
+            ):
+                longer.append(n)
+            k += 1
         if longer and not _title_inside(ctx, longer[0], g):
             continue
-        chosen.append(g)
+        choose(g)
     for n in ner:
         if n.label != "PERSON" and all(i in ctx.title_tokens for i in range(n.start, n.end)):
             continue  # "State" in "Secretary of State", "Defense" in "Defense Secretary"
-        if any(overlaps(n, c) for c in chosen):
+        if not free(n):
             # Keep the part of an organization left of a person or title ("Kremlin spokesman").
             continue
-        chosen.append(n)
+        choose(n)
     return sorted(chosen, key=lambda c: c.start)
 
 
