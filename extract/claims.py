@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.doctext import (
     article_id_of,
+    char_range,
     doc_text,
     per_doc,
     sentence_bounds,
@@ -668,9 +669,9 @@ def _starts_quote(token: Token, quotes: _Quotes) -> bool:
 
 
 def _token_at_or_before(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    if span is not None and len(span):
-        return span.start
+    bounds = char_range(doc, char, char + 1)
+    if bounds is not None and bounds[1] > bounds[0]:
+        return bounds[0]
     for t in reversed(doc):
         if t.idx <= char:
             return t.i
@@ -811,11 +812,11 @@ class _Mentions:
         self.list = sorted(mentions, key=lambda m: m.start_char)
         self.by_token: dict[int, EntityMention] = {}
         for m in self.list:
-            span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-            if span is None:
+            bounds = char_range(doc, m.start_char, m.end_char)
+            if bounds is None:
                 continue
-            for t in span:
-                self.by_token.setdefault(t.i, m)
+            for i in range(*bounds):
+                self.by_token.setdefault(i, m)
         self.outside_quotes = [m for m in self.list if quotes.at(m.start_char) is None]
 
     def of(self, token: Token) -> EntityMention | None:

@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span, Token
 __all__ = [
     "TokenWords",
     "article_id_of",
+    "char_range",
+    "char_span_expanded",
     "doc_text",
     "ents_within",
     "per_doc",
@@ -136,6 +138,32 @@ def tokens_text(doc: Doc, start: int, end: int) -> str:
         return doc[start:end].text
     starts, words, last = _token_starts(doc), token_words(doc).text, end - 1
     return doc_text(doc)[starts[start] : starts[last] + len(words[last])]
+
+
+def char_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """The token range (start, end) of `doc.char_span(start_char, end_char,
+    alignment_mode="expand")`, None where that is None; found by bisection on the tokens'
+    starts, where spaCy makes Tokens to compare the characters."""
+    starts, words = _token_starts(doc), token_words(doc).text
+    text_length = len(doc_text(doc))
+    if not (0 <= start_char < text_length and 0 < end_char <= text_length):
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        return None if span is None else (span.start, span.end)
+    # Each token owns its characters and its trailing space: the tokens tile the text.
+    first = bisect.bisect_right(starts, start_char) - 1
+    last = bisect.bisect_right(starts, end_char - 1) - 1
+    if start_char == starts[first] + len(words[first]):
+        first += 1  # the trailing space of a token is not the token
+    if first > last + 1:
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        return None if span is None else (span.start, span.end)
+    return first, last + 1
+
+
+def char_span_expanded(doc: Doc, start_char: int, end_char: int) -> Span | None:
+    """`doc.char_span(start_char, end_char, alignment_mode="expand")`, found as `char_range`."""
+    bounds = char_range(doc, start_char, end_char)
+    return None if bounds is None else Span(doc, *bounds)
 
 
 @per_doc

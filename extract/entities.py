@@ -31,7 +31,14 @@ from spacy.symbols import DET
 from spacy.tokens import Doc, Span, Token
 
 from extract.claims import PERSON_NOUNS, sentence_indexer, speaker_heads
-from extract.doctext import article_id_of, doc_text, span_text, token_words, tokens_text
+from extract.doctext import (
+    article_id_of,
+    char_range,
+    doc_text,
+    span_text,
+    token_words,
+    tokens_text,
+)
 from extract.gazetteer import Country, Gazetteer, Organization
 from extract.records import EntityMention
 
@@ -179,7 +186,7 @@ class _Context:
         ends_title = {w: gazetteer.may_end_title(w) for w in set(self.words)}
         self.may_end_title = [ends_title[w] for w in self.words]
         self.skip_chars = _skip_ranges(doc_text(doc))
-        self.verbless_lines = _verbless_lines(doc)
+        self.verbless_lines = _verbless_lines(doc, self.blank)
         self.speakers = {t.i for t in speaker_heads(doc)}
         self.title_tokens: set[int] = set()  # words of titles before a name ("Secretary of State")
         self._sentence_starts = sentence_indexer(doc)
@@ -236,17 +243,21 @@ def _skip_ranges(text: str) -> list[tuple[int, int]]:
     return sorted(ranges)
 
 
-def _verbless_lines(doc: Doc) -> list[tuple[int, int]]:
+def _verbless_lines(doc: Doc, blank: Sequence[bool]) -> list[tuple[int, int]]:
     """Byline-like lines: no verb, and either little but names ("Associated Press") or the
-    marks of a byline (an ampersand, a middle dot, a numeric date)."""
+    marks of a byline (an ampersand, a middle dot, a numeric date). `blank` tells, for each
+    token, whether it is punctuation or space."""
     out = []
     text = doc_text(doc)
     for line in re.finditer(r"[^\n]+", text):
-        span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
-        if span is None:
+        bounds = char_range(doc, line.start(), line.end())
+        if bounds is None:
             continue
-        words = [t for t in span if not t.is_space and not t.is_punct]
-        if not words or len(words) > 12 or any(t.pos_ in ("VERB", "AUX") for t in words):
+        word_indexes = [i for i in range(*bounds) if not blank[i]]
+        if not word_indexes or len(word_indexes) > 12:
+            continue
+        words = [doc[i] for i in word_indexes]
+        if any(t.pos_ in ("VERB", "AUX") for t in words):
             continue
         named = sum(1 for t in words if t.ent_type_ in ("PERSON", "ORG"))
         marked = re.search(r"[&·|]|\b\d{1,2}/\d{1,2}/\d{2,4}\b", line.group(0))

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from extract.doctext import (
     TokenWords,
     article_id_of,
+    char_range,
     doc_text,
     ents_within,
     sentence_of,
@@ -2740,11 +2741,11 @@ def _launch_kind(frame: _Frame) -> str | None:
 def _mention_index(doc: Doc, mentions: Sequence[EntityMention]) -> dict[int, EntityMention]:
     by_token: dict[int, EntityMention] = {}
     for m in mentions:
-        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-        if span is None:
+        bounds = char_range(doc, m.start_char, m.end_char)
+        if bounds is None:
             continue
-        for t in span:
-            by_token.setdefault(t.i, m)
+        for i in range(*bounds):
+            by_token.setdefault(i, m)
     return by_token
 
 
@@ -3015,10 +3016,11 @@ def _places(
     known = {(e.start, e.end) for e in names}
     inside = range(span.start, span.end)
     for m in {id(m): m for i in inside for m in [mention_at.get(i)] if m}.values():
-        piece = span.doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        piece = char_range(span.doc, m.start_char, m.end_char)
         typed = piece is not None and m.entity_type in ("location", "country")
-        if typed and (piece.start, piece.end) not in known:
-            names.append(piece)  # a place the entity rules found ("the city of Kherson")
+        if typed and piece not in known:
+            # a place the entity rules found ("the city of Kherson")
+            names.append(Span(span.doc, *piece))
     for ent in names:
         root = ent.root
         m = mention_at.get(root.i)

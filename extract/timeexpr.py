@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from extract.doctext import doc_text, ents_within, span_text
+from extract.doctext import char_span_expanded, doc_text, ents_within, span_text
 from extract.quantities import SMALL_NUMBERS
 
 __all__ = ["DateExpression", "date_expressions", "find_date_text", "resolve_date"]
@@ -232,14 +232,14 @@ def date_expressions(span: Span) -> list[DateExpression]:
     for match in _EXTRA_DATE_WORDS.finditer(span_text(span)):
         start = span.start_char + match.start()
         end = span.start_char + match.end()
-        piece = doc.char_span(start, end, alignment_mode="expand")
-        if piece is None or any(t.i in taken for t in piece):
+        piece = char_span_expanded(doc, start, end)
+        if piece is None or any(i in taken for i in range(piece.start, piece.end)):
             continue
         found.append((start, end, piece.root.i))
-        taken.update(t.i for t in piece)
+        taken.update(range(piece.start, piece.end))
     out = []
     for start, end, head in sorted(found):
-        piece = doc.char_span(start, end, alignment_mode="expand")
+        piece = char_span_expanded(doc, start, end)
         prep = _governing_prep(piece) if piece is not None else None
         text_start = prep.idx if prep is not None else start
         words = doc_text(doc)[text_start:end]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from extract.doctext import doc_text, sentence_of, span_text, tokens_text
+from extract.doctext import (
+    char_range,
+    char_span_expanded,
+    doc_text,
+    sentence_of,
+    span_text,
+    tokens_text,
+)
 
 TEXT = (
     "KYIV, Ukraine —  The U.S. said on Tuesday it would send more air defenses.\n\n"
@@ -44,3 +51,26 @@ def test_span_text_is_the_spans_text(doc):
         assert span_text(sent) == sent.text
     for ent in doc.ents:
         assert span_text(ent) == ent.text
+
+
+def test_char_range_is_the_expanded_char_spans_range_for_any_characters(nlp, doc):
+    compared = 0
+    for text_doc in (doc, nlp("Hi."), nlp("")):
+        n = len(text_doc.text)
+        for start in range(-2, n + 3):
+            for end in range(-2, n + 3):
+                try:
+                    expected = text_doc.char_span(start, end, alignment_mode="expand")
+                except (IndexError, ValueError) as raised:
+                    with pytest.raises(type(raised)):
+                        char_range(text_doc, start, end)
+                    continue
+                found = char_range(text_doc, start, end)
+                span = char_span_expanded(text_doc, start, end)
+                if expected is None:
+                    assert found is None and span is None, (start, end)
+                else:
+                    assert found == (expected.start, expected.end), (start, end)
+                    assert span == expected, (start, end)
+                    compared += 1
+    assert compared > len(TEXT) ** 2 / 4
