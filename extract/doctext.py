@@ -26,6 +26,7 @@ __all__ = [
     "char_span_expanded",
     "doc_text",
     "ents_within",
+    "entity_bounds",
     "per_doc",
     "sentence_bounds",
     "sentence_of",
@@ -167,7 +168,7 @@ def char_span_expanded(doc: Doc, start_char: int, end_char: int) -> Span | None:
 
 
 @per_doc
-def _entity_bounds(doc: Doc) -> tuple[tuple[int, int, int, int, int], ...]:
+def entity_bounds(doc: Doc) -> tuple[tuple[int, int, int, int, int], ...]:
     """(start, end, label, kb_id, span_id) of each of `doc.ents`, in order."""
     return tuple((e.start, e.end, e.label, e.kb_id, e.id) for e in doc.ents)
 
@@ -175,7 +176,7 @@ def _entity_bounds(doc: Doc) -> tuple[tuple[int, int, int, int, int], ...]:
 def ents_within(span: Span) -> list[Span]:
     """`span.ents`: the Doc's entities wholly inside the span, in order. spaCy builds every
     entity of the Doc to answer that; this builds only those inside."""
-    bounds = _entity_bounds(span.doc)
+    bounds = entity_bounds(span.doc)
     first = bisect.bisect_left(bounds, (span.start,))
     inside = itertools.takewhile(lambda bound: bound[1] <= span.end, bounds[first:])
     return [

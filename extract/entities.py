@@ -35,6 +35,8 @@ from extract.doctext import (
     article_id_of,
     char_range,
     doc_text,
+    entity_bounds,
+    per_doc,
     span_text,
     token_words,
     tokens_text,
@@ -123,30 +125,40 @@ class _Cand:
     alias_of: _Cand | None = None  # the organization this is a second name of
 
 
+@per_doc
+def _punct_and_space(doc: Doc) -> tuple[list[bool], list[bool]]:
+    """For each token: is it punctuation, is it space."""
+    punct, space = doc.to_array([IS_PUNCT, IS_SPACE]).T.tolist()
+    return [bool(p) for p in punct], [bool(s) for s in space]
+
+
 def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token range without determiners, edge punctuation and a trailing possessive."""
+    words = token_words(doc)
+    text, lower = words.text, words.lower
+    punct, space = _punct_and_space(doc)
     while start < end and (
-        doc[start].lower_ in ("the", "a", "an")
-        or (doc[start].is_punct and doc[start].text != "[")
-        or doc[start].is_space
+        lower[start] in ("the", "a", "an")
+        or (punct[start] and text[start] != "[")
+        or space[start]
     ):
         start += 1
     while end > start and (
-        doc[end - 1].lower_ in ("'s", "’s", "'", "’")
-        or (doc[end - 1].is_punct and doc[end - 1].text not in ("]", ")"))
-        or doc[end - 1].is_space
+        lower[end - 1] in ("'s", "’s", "'", "’")
+        or (punct[end - 1] and text[end - 1] not in ("]", ")"))
+        or space[end - 1]
     ):
         end -= 1
     # A closing bracket needs its opening one ("[Joe] Biden").
     if (
         start < end
-        and any(t.text == "]" for t in doc[start:end])
-        and not any(t.text == "[" for t in doc[start:end])
+        and "]" in text[start:end]
+        and "[" not in text[start:end]
         and start > 0
-        and doc[start - 1].text == "["
+        and text[start - 1] == "["
     ):
         start -= 1
-    if end > start and doc[end - 1].text == ")" and not any(t.text == "(" for t in doc[start:end]):
+    if end > start and text[end - 1] == ")" and "(" not in text[start:end]:
         end -= 1
     return start, end
 
@@ -178,11 +190,9 @@ class _Context:
         self.text = doc_text(doc)
         self.words = token_words(doc).text
         # Token attributes the candidate scans read for every token, without making Tokens.
-        self.starts, self.pos, alpha, punct, space = doc.to_array(
-            [IDX, POS, IS_ALPHA, IS_PUNCT, IS_SPACE]
-        ).T.tolist()
+        self.starts, self.pos, alpha = doc.to_array([IDX, POS, IS_ALPHA]).T.tolist()
         self.alpha = [bool(a) for a in alpha]
-        self.blank = [bool(p or s) for p, s in zip(punct, space, strict=True)]
+        self.blank = [p or s for p, s in zip(*_punct_and_space(doc), strict=True)]
         ends_title = {w: gazetteer.may_end_title(w) for w in set(self.words)}
         self.may_end_title = [ends_title[w] for w in self.words]
         self.skip_chars = _skip_ranges(doc_text(doc))
@@ -271,22 +281,26 @@ def _verbless_lines(doc: Doc, blank: Sequence[bool]) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------------------------
 def _ner_candidates(ctx: _Context) -> list[_Cand]:
     doc = ctx.doc
+    strings, words = doc.vocab.strings, ctx.words
+    _, space = _punct_and_space(doc)
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in _NER_LABELS:
+    for ent_start, ent_end, label_id, _, _ in entity_bounds(doc):
+        label = strings[label_id]
+        if label not in _NER_LABELS:
             continue
-        # An entity that runs over a line break is two fragments.
-        pieces, start = [], ent.start
-        for t in ent:
-            if t.is_space and "\n" in t.text or "\n" in t.text_with_ws[len(t.text) :]:
-                pieces.append((start, t.i + (0 if t.is_space else 1)))
-                start = t.i + 1
-        pieces.append((start, ent.end))
+        # An entity that runs over a line break is two fragments (a token's own trailing
+        # whitespace is one space at most: line breaks are space tokens).
+        pieces, start = [], ent_start
+        for i in range(ent_start, ent_end):
+            if space[i] and "\n" in words[i]:
+                pieces.append((start, i))
+                start = i + 1
+        pieces.append((start, ent_end))
         for s, e in pieces:
             s, e = _strip_span(doc, s, e)
             if s >= e:
                 continue
-            out.append(_Cand(s, e, ent.label_, "ner"))
+            out.append(_Cand(s, e, label, "ner"))
     return out
 
 
