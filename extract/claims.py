@@ -786,13 +786,17 @@ def _claim_text(doc_text: str, start: int, end: int, quotes: _Quotes) -> tuple[s
             return "direct_quote", "", s, s
         text = " ... ".join(p for p, _, _ in pieces)
         return "direct_quote", text, pieces[0][1], pieces[-1][2]
-    chars = []
-    for k in range(s, end):
-        if k in quotes.mark_chars or doc_text[k] in '“”"':
-            continue
-        chars.append(doc_text[k])
-    text = _clean(_strip_that("".join(chars)))
+    # The region without its quotation marks: those of the quotes, and any other.
+    kept, previous = [], s
+    for mark in sorted(k for k in quotes.mark_chars if s <= k < end):
+        kept.append(doc_text[previous:mark])
+        previous = mark + 1
+    kept.append(doc_text[previous:end])
+    text = _clean(_strip_that("".join(kept).translate(_WITHOUT_QUOTATION_MARKS)))
     return "reported", text, s, end
+
+
+_WITHOUT_QUOTATION_MARKS = str.maketrans("", "", '“”"')
 
 
 # --------------------------------------------------------------------------------------------
