@@ -43,14 +43,20 @@ def per_doc(derive: Callable[[Doc], _T]) -> Callable[[Doc], _T]:
     Spans), or the Doc would never be freed; it is shared, so it must not be changed either."""
     # Weak keys: a Doc's entry goes when the Doc does, so the cache holds only Docs in use.
     results: weakref.WeakKeyDictionary[Doc, _T] = weakref.WeakKeyDictionary()
+    # The rules ask about one Doc many times in a row: the last answer is checked first, which
+    # spares making a weak reference to look the Doc up.
+    last: list = [lambda: None, None]  # (weak reference to the last Doc, its result)
 
     @functools.wraps(derive)
     def cached(doc: Doc) -> _T:
+        if last[0]() is doc:
+            return last[1]
         try:
-            return results[doc]
+            result = results[doc]
         except KeyError:
             result = results[doc] = derive(doc)
-            return result
+        last[0], last[1] = weakref.ref(doc), result
+        return result
 
     return cached
 

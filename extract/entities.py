@@ -195,6 +195,11 @@ class _Context:
         self.blank = [p or s for p, s in zip(*_punct_and_space(doc), strict=True)]
         ends_title = {w: gazetteer.may_end_title(w) for w in set(self.words)}
         self.may_end_title = [ends_title[w] for w in self.words]
+        # For each token, the first token from it on that may end a title; if none, a number
+        # past every window of words the title scan reads.
+        self.next_title_end = [len(self.words) + _TITLE_SCAN_WORDS] * (len(self.words) + 1)
+        for i in range(len(self.words) - 1, -1, -1):
+            self.next_title_end[i] = i if self.may_end_title[i] else self.next_title_end[i + 1]
         self.skip_chars = _skip_ranges(doc_text(doc))
         self.verbless_lines = _verbless_lines(doc, self.blank)
         self.speakers = {t.i for t in speaker_heads(doc)}
@@ -356,24 +361,28 @@ def _particle_continues(doc: Doc, j: int) -> bool:
     return k < len(doc) and k > j and _capitalized(doc[k]) and doc[k].text[0].isalpha()
 
 
+# How many words from each token the title scan reads for a title ("Deputy Chief of Staff").
+_TITLE_SCAN_WORDS = 6
+
+
 def _title_candidates(ctx: _Context) -> list[_Cand]:
     """Persons announced by a title: "President Zelenskyy", "Governor Vitalii Kim"."""
     doc = ctx.doc
     out = []
     i = 0
     while i < len(doc):
-        if not ctx.alpha[i] or not any(ctx.may_end_title[i : i + 6]):
+        if not ctx.alpha[i] or ctx.next_title_end[i] >= i + _TITLE_SCAN_WORDS:
             i += 1
             continue
-        n = ctx.gaz.title_length(ctx.words[i : i + 6])
+        window = slice(i, i + _TITLE_SCAN_WORDS)
+        n = ctx.gaz.title_length(ctx.words[window], ctx.may_end_title[window])
         if not n:
             i += 1
             continue
         j = i + n
         end = _name_run(doc, j)
         # Titles chain ("press secretary Major General Pat Ryder"): skip inner titles.
-        while end > j and ctx.gaz.title_length(ctx.words[j:end]):
-            m = ctx.gaz.title_length(ctx.words[j:end])
+        while end > j and (m := ctx.gaz.title_length(ctx.words[j:end], ctx.may_end_title[j:end])):
             if m >= end - j:
                 break
             j += m

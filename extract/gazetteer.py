@@ -176,11 +176,13 @@ class Gazetteer:
         """The title entry for a word or phrase ("President", "press secretary"), else None."""
         return self._titles.get(lookup_key(text))
 
-    def title_length(self, words: Sequence[str]) -> int:
-        """How many of `words`, from the start, form the longest known title (0 if none)."""
+    def title_length(self, words: Sequence[str], ends: Sequence[bool] | None = None) -> int:
+        """How many of `words`, from the start, form the longest known title (0 if none).
+        `ends`, if given, holds `may_end_title` of each word."""
         for n in range(min(self._max_title_words, len(words)), 0, -1):
             # Most runs end in no title's last word and need no key of their own.
-            if self.may_end_title(words[n - 1]) and lookup_key(" ".join(words[:n])) in self._titles:
+            may_end = ends[n - 1] if ends is not None else self.may_end_title(words[n - 1])
+            if may_end and lookup_key(" ".join(words[:n])) in self._titles:
                 return n
         return 0
 
