@@ -107,6 +107,9 @@ _INLINE_CREDIT = re.compile(r"\b(?:Photo|Photographer|Photos|Credit|Image|Source
 _DATELINE_CREDIT = re.compile(r"\((?P<agency>[A-Z][A-Za-z]{1,11})\)\s*(?:—|--|–|-)")
 _WHITESPACE = re.compile(r"\s")
 _KOREAN_GIVEN = re.compile(r"^([A-Z][a-z]{1,5})-([a-z]{1,5})$")
+_POSSESSIVE_END = re.compile(r"[’']s$")
+_SPACE_RUN = re.compile(r"\s+")
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass
@@ -165,8 +168,8 @@ def _strip_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _clean_name(text: str) -> str:
     text = text.replace("[", "").replace("]", "")
-    text = re.sub(r"[’']s$", "", text.strip())
-    text = re.sub(r"\s+", " ", text).strip(" ,;:’'\"“”")
+    text = _POSSESSIVE_END.sub("", text.strip())
+    text = _SPACE_RUN.sub(" ", text).strip(" ,;:’'\"“”")
     return text
 
 
@@ -1405,7 +1408,7 @@ def _records(ctx: _Context, cands: list[_Cand]) -> list[EntityMention]:
     doc = ctx.doc
     records = []
     for c in cands:
-        if not c.name or not re.search(r"[A-Za-z]", c.name):
+        if not c.name or not _LETTER.search(c.name):
             continue
         start_char = doc[c.start].idx
         end_char = doc[c.end - 1].idx + len(doc[c.end - 1].text)
