@@ -396,6 +396,8 @@ _CONCRETE_SINGLES = {
     "injury",
 }
 _MAGNITUDE_TOKEN = re.compile(r"(?i)magnitude-(\d+(?:\.\d+)?)")
+# Every word `_may_start_number` can accept without a digit at its start.
+_NUMBER_START_WORDS = frozenset({"a", "an", *SMALL_NUMBERS, *_TENS, *_SCALE_WORDS})
 _PLACE_NAME_LABELS = {"FAC", "ORG", "LAW", "PRODUCT", "WORK_OF_ART", "EVENT"}
 _SCALE_NAMES = {"magnitude", "category", "level", "grade", "force", "class"}  # "magnitude-8.1"
 _FRACTIONS = {
@@ -540,7 +542,14 @@ def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
     i = 0
     n = len(doc)
     while i < n:
-        fused = _MAGNITUDE_TOKEN.fullmatch(words.text[i])
+        # Cheap tests first: most words are neither a number nor a fused magnitude.
+        text, lower = words.text[i], words.lower[i]
+        if not (
+            lower in _NUMBER_START_WORDS or text[:1].isdigit() or lower.startswith("magnitude-")
+        ):
+            i += 1
+            continue
+        fused = _MAGNITUDE_TOKEN.fullmatch(text)
         if fused:  # "a magnitude-8.1 quake" as one token
             phrases.append(
                 NumberPhrase(
@@ -557,7 +566,7 @@ def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
             )
             i += 1
             continue
-        if not _may_start_number(words.text[i], words.lower[i]):
+        if not _may_start_number(text, lower):
             i += 1
             continue
         start, end = _number_run(doc, i)
