@@ -1251,6 +1251,7 @@ def find_events(
     frames = _resolve_article_context(frames)
 
     numbering = sentence_numbers(doc)
+    sentence_places: dict[int, list[_PlaceName]] = {}
     records: list[EventMention] = []
     for frame in frames:
         prim = frame.primary
@@ -1259,7 +1260,7 @@ def find_events(
         sent = sents[frame.sent_index]
         claim = claim_at(quotes, prim.idx)
         actor, target = participants(frame, claim)
-        location = _location(frame, sents, mention_at, actor, target)
+        location = _location(frame, sents, mention_at, actor, target, sentence_places)
         date_text = _date_text(frame)
         if _bare_re_mention(frame, actor, target, location, date_text):
             continue
@@ -2992,26 +2993,51 @@ def _location(
     mention_at: Mapping[int, EntityMention],
     actor: str | None,
     target: str | None,
+    sentence_places: dict[int, list[_PlaceName]],
 ) -> str | None:
     """A place named in a prepositional phrase of the clause, else of the sentence, else of the
-    sentence before it in the same paragraph."""
+    sentence before it in the same paragraph. `sentence_places` keeps each sentence's place
+    names, by sentence index, for the other clauses of the article."""
+
+    def places_of(index: int) -> list[_PlaceName]:
+        if index not in sentence_places:
+            sentence_places[index] = _place_names(sents[index], mention_at)
+        return sentence_places[index]
+
     taken = {p.strip() for n in (actor, target) if n for p in n.split(";")}
     scope = {t.i for t in frame.scope}
     sent = sents[frame.sent_index]
-    found = _places(sent, taken, mention_at, prefer=scope)
+    found = _unclaimed_place(places_of(frame.sent_index), taken, prefer=scope)
     if found is None and frame.sent_index > 0:
         prev = sents[frame.sent_index - 1]
         prev_text = span_text(prev)
         between = doc_text(sent.doc)[prev.end_char : sent.start_char] + prev_text[-1:]
         if "\n" not in between and "\n" not in prev_text.strip():
-            found = _places(prev, taken, mention_at, prefer=set())
+            found = _unclaimed_place(places_of(frame.sent_index - 1), taken, prefer=set())
     return found
 
 
-def _places(
-    span: Span, taken: set[str], mention_at: Mapping[int, EntityMention], prefer: set[int]
-) -> str | None:
-    candidates: list[tuple[int, int, str]] = []
+@dataclass(frozen=True)
+class _PlaceName:
+    """A place named in a prepositional phrase of a sentence."""
+
+    root: int  # token index of the name's root
+    start: int  # token index where the name starts
+    text: str  # as the event's location ("Kursk region")
+    written: str  # the name as written
+
+
+def _unclaimed_place(places: list[_PlaceName], taken: set[str], prefer: set[int]) -> str | None:
+    """The first place that is not a participant, those rooted in `prefer` first."""
+    candidates = [
+        (0 if place.root in prefer else 1, place.start, place.text)
+        for place in places
+        if place.written not in taken and place.text not in taken
+    ]
+    return min(candidates)[2] if candidates else None
+
+
+def _place_names(span: Span, mention_at: Mapping[int, EntityMention]) -> list[_PlaceName]:
     names = ents_within(span)
     known = {(e.start, e.end) for e in names}
     inside = range(span.start, span.end)
@@ -3021,6 +3047,7 @@ def _places(
         if typed and piece not in known:
             # a place the entity rules found ("the city of Kherson")
             names.append(Span(span.doc, *piece))
+    places = []
     for ent in names:
         root = ent.root
         m = mention_at.get(root.i)
@@ -3037,9 +3064,6 @@ def _places(
             and m.entity_type in ("person", "organization", "group")
             and not place_name
         ):
-            continue
-        text = _place_text(ent)
-        if span_text(ent) in taken or text in taken:
             continue
         if root.dep_ == "poss" and any(
             c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.head.children
@@ -3062,10 +3086,8 @@ def _places(
         )
         if not in_prep:
             continue
-        candidates.append((0 if root.i in prefer else 1, ent.start, text))
-    if not candidates:
-        return None
-    return min(candidates)[2]
+        places.append(_PlaceName(root.i, ent.start, _place_text(ent), span_text(ent)))
+    return places
 
 
 def _place_text(ent: Span) -> str:
