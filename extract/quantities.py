@@ -542,11 +542,9 @@ def number_phrases(doc: Doc) -> tuple[NumberPhrase, ...]:
     i = 0
     n = len(doc)
     while i < n:
-        # Cheap tests first: most words are neither a number nor a fused magnitude.
+        # Cheap tests first: most words are neither a number nor a fused (hyphenated) magnitude.
         text, lower = words.text[i], words.lower[i]
-        if not (
-            lower in _NUMBER_START_WORDS or text[:1].isdigit() or lower.startswith("magnitude-")
-        ):
+        if not (lower in _NUMBER_START_WORDS or text[:1].isdigit() or "-" in text):
             i += 1
             continue
         fused = _MAGNITUDE_TOKEN.fullmatch(text)
