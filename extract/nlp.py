@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import spacy
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -65,16 +66,17 @@ class ParagraphBreaks:
     the parser, which keeps the boundaries it is given."""
 
     def __call__(self, doc: Doc) -> Doc:
+        # A line break is always a space token of its own: a token's trailing whitespace is one
+        # space at most. The tokens are read from the Doc's arrays, not made one by one.
+        is_space, orths = doc.to_array([IS_SPACE, ORTH]).T.tolist()
+        strings = doc.vocab.strings
         after_break = False
-        for token in doc:
-            if token.is_space:
-                after_break = after_break or "\n" in token.text
-                continue
-            if "\n" in token.text_with_ws[len(token.text) :] and token.i + 1 < len(doc):
-                doc[token.i + 1].is_sent_start = True
-            if after_break and token.i > 0:
-                token.is_sent_start = True
-            after_break = False
+        for i, space in enumerate(is_space):
+            if space:
+                after_break = after_break or "\n" in strings[orths[i]]
+            elif after_break:
+                doc[i].is_sent_start = True
+                after_break = False
         return doc
 
 

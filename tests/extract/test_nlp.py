@@ -50,8 +50,9 @@ def test_the_meta_read_without_loading_is_the_loaded_pipelines(nlp: Language) ->
     )
 
 
-def test_a_line_break_always_ends_a_sentence(nlp: Language) -> None:
-    doc = nlp("Rebels seize the northern town\nThe army said it would respond.")
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", " \n\n  ", "\t\n"])
+def test_a_line_break_always_ends_a_sentence(nlp: Language, line_break: str) -> None:
+    doc = nlp(f"Rebels seize the northern town{line_break}The army said it would respond.")
     assert [s.text.strip() for s in doc.sents] == [
         "Rebels seize the northern town",
         "The army said it would respond.",
