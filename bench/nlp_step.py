@@ -5,12 +5,16 @@ process, one after the other, and reports wall time, CPU time of the process and
 (user + system, from getrusage of the variant's process tree) and peak memory of that tree
 (RSS and PSS summed, polled from /proc):
 
-- `bare`: `nlp.pipe(bodies, n_process=N, batch_size=B)` with `extract.nlp.build_nlp`;
+- `plain`: `nlp.pipe(bodies, n_process=N, batch_size=B)` with plain `spacy.load`, the model as
+  shipped (the limit of issue 7);
+- `bare`: the same with `extract.nlp.build_nlp`, newsledger's pipeline without the rules
+  (tag / bare is what the rules cost);
 - `tag`: `tag_articles(..., n_process=N, batch_size=B)` over one iterator of all articles;
 - `tag-chunked`: `tag_articles` called afresh for every `--tag-batch-articles` articles (500, as
   NEWSLEDGER_TAG_BATCH_ARTICLES), as each `tag_batch` run calls it once for its batch.
 
-The ratios of interest are tag / bare in articles per second and in CPU seconds. `--repeat`
+The ratios of interest are tag / plain and tag / bare in articles per second and in CPU
+seconds. `--repeat`
 runs each variant that many times and keeps the fastest (the machine is shared).
 
     python bench/nlp_step.py --articles 600 --n-process 2 --batch-size 64
@@ -36,7 +40,7 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 import generate_corpus  # noqa: E402
 from run_bench import TreeMemory  # noqa: E402
 
-VARIANTS = ("bare", "tag", "tag-chunked")
+VARIANTS = ("plain", "bare", "tag", "tag-chunked")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
               f"| {r['cpu_seconds']:.1f} | {1000 * r['cpu_seconds'] / args.articles:.0f} "
               f"| {r['peak_rss_bytes'] / 2**20:,.0f} MiB "
               f"| {r['peak_pss_bytes'] / 2**20:,.0f} MiB |")
-    if "bare" in results:
-        bare = results["bare"]
-        for variant in (v for v in results if v != "bare"):
+    for limit in ("plain", "bare"):
+        if limit not in results:
+            continue
+        bare = results[limit]
+        for variant in (v for v in ("tag", "tag-chunked") if v in results):
             r = results[variant]
-            print(f"{variant} / bare: {r['articles_per_second'] / bare['articles_per_second']:.2f}"
-                  f" x throughput (wall), {bare['cpu_seconds'] / r['cpu_seconds']:.2f} x in CPU")
+            print(f"{variant} / {limit}: "
+                  f"{r['articles_per_second'] / bare['articles_per_second']:.2f} x throughput "
+                  f"(wall), {bare['cpu_seconds'] / r['cpu_seconds']:.2f} x in CPU")
     return 0
 
 
@@ -107,9 +114,11 @@ def measure(variant: str, corpus: Path, args: argparse.Namespace) -> dict[str, f
 
 def run_variant(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(args.code.resolve()))
+    import spacy
+
     from extract.events import load_taxonomy
     from extract.gazetteer import load_gazetteer
-    from extract.nlp import ArticleText, build_nlp, tag_articles
+    from extract.nlp import DEFAULT_MODEL, ArticleText, build_nlp, tag_articles
     from orchestration.settings import REFERENCE_DIR
 
     with args.corpus.open(encoding="utf-8") as lines:
@@ -117,7 +126,7 @@ def run_variant(args: argparse.Namespace) -> int:
     articles = [
         ArticleText(r["id"], r["body"], dt.date.fromisoformat(r["published"])) for r in records
     ]
-    nlp = build_nlp()
+    nlp = spacy.load(DEFAULT_MODEL) if args.run_variant == "plain" else build_nlp()
     gazetteer = load_gazetteer(REFERENCE_DIR)
     taxonomy = load_taxonomy(REFERENCE_DIR / "event_types.csv")
     options = {"batch_size": args.batch_size, "n_process": args.n_process}
@@ -128,7 +137,7 @@ def run_variant(args: argparse.Namespace) -> int:
 
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
-    if args.run_variant == "bare":
+    if args.run_variant in ("plain", "bare"):
         done = sum(1 for _ in nlp.pipe((a.body for a in articles), **options))
     elif args.run_variant == "tag":
         done = tag(articles)

@@ -12,7 +12,9 @@ One run does, on the same corpus:
 4. the README's example queries on the published warehouse;
 5. incremental refreshes, each after adding 10 new articles (3 rounds; the median counts);
 6. the bare limit on exactly the bodies the NLP step tagged: `nlp.pipe(bodies,
-   n_process=os.cpu_count())` with `extract.nlp.build_nlp` and with plain `spacy.load`;
+   n_process=os.cpu_count())` with plain `spacy.load` (the model as shipped: the targets'
+   limit) and with `extract.nlp.build_nlp` (newsledger's pipeline without the rules: the NLP
+   step against it is what the rules cost);
 
 then writes bench/results/<timestamp>-<N>.json, latest.json and latest-<N>.json, and prints
 the targets of issue 7 with PASS/FAIL.
@@ -607,7 +609,9 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
     """One row per target of issue 7: what was measured and whether it passes."""
     build = results["build"]
     stats = results["warehouse"]
-    bare = results["bare"].get("newsledger", {})
+    # The limit is the model as shipped; newsledger's own pipeline (a faster attribute ruler,
+    # paragraph breaks) is not, or making spaCy's part cheaper would hide what the rules cost.
+    bare = results["bare"].get("plain", {})
     rows: list[dict[str, object]] = []
     n = results["corpus"]["articles"]
 
@@ -635,6 +639,13 @@ def evaluate(results: dict[str, object], previous_small: dict | None) -> list[di
             f"{nlp_cpu['children_cpu_seconds']:,.0f}) = {ratio:.2f} x",
             ratio >= TARGETS["nlp_throughput_ratio"],
             "on a busy machine the wall ratio cannot beat this")
+    own = results["bare"].get("newsledger", {})
+    if nlp_cpu and own.get("cpu_seconds"):
+        step_cpu = nlp_cpu["main_cpu_seconds"] + nlp_cpu["children_cpu_seconds"]
+        row("  (for scale: NLP step vs newsledger's pipeline without the rules, CPU time)",
+            f"{own['cpu_seconds']:,.0f} CPU-s vs {step_cpu:,.0f} CPU-s = "
+            f"{own['cpu_seconds'] / step_cpu:.2f} x", None,
+            "the rest is the rules, reading and writing tag files, Dagster runs")
 
     wall = build["wall_seconds"]
     if bare.get("pipe_seconds"):
@@ -798,7 +809,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=16, help="NEWSLEDGER_NLP_BATCH_SIZE")
     parser.add_argument("--model", default=None, help="NEWSLEDGER_SPACY_MODEL if set")
     parser.add_argument("--bare", default="newsledger,plain",
-                        help="bare variants to run: newsledger (build_nlp), plain (spacy.load)")
+                        help="bare variants to run: plain (spacy.load; the targets' limit), "
+                        "newsledger (build_nlp)")
     parser.add_argument("--query-repeats", type=int, default=5)
     parser.add_argument("--repo", type=Path, default=BENCH_DIR.parent,
                         help="the newsledger checkout to run (default: this one)")
