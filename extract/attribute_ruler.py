@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from spacy.tokens._retokenize import normalize_token_attrs, set_token_attrs
 from spacy.vocab import Vocab
 
-__all__ = ["IndexedAttributeRuler", "indexed_copy"]
+__all__ = ["IndexedAttributeRuler", "UnsupportedPatternError", "indexed_copy"]
 
 # Token attributes a pattern may test: those stored as strings, by how varied their values
 # are (most first), and flags ("IS_SPACE").
