@@ -222,7 +222,7 @@ class IndexedAttributeRuler:
             else:
                 text_of = {h: strings[h] for h in set(column)}
                 decoded.append([text_of[h] for h in column])
-        return list(zip(*decoded, strict=True)) if decoded else []
+        return list(zip(*decoded, strict=True))
 
     @staticmethod
     def _rest_matches(rule: _Rule, keys: Sequence[tuple], start: int) -> bool:
