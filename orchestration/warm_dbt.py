@@ -4,8 +4,9 @@ A dbt command spends about 1.5 s importing dbt and its adapter before it reads t
 run that builds the dbt assets starts a process that does that while the steps before the build
 run, then waits on a socket (`WarmDbt`). The `newsledger-dbt` command, which the dbt resource
 runs in place of `dbt`, hands that process its arguments, folder, environment, stdin, stdout and
-stderr; the process runs the command as `dbt` would and ends. `newsledger-dbt` returns once it
-has ended, with dbt's exit status: the build database is closed by then, as after `dbt` itself.
+stderr; the process runs the command as `dbt` would and ends (a second interrupt ends it at
+once: `Interrupts`). `newsledger-dbt` returns once it has ended, with dbt's exit status: the
+build database is closed by then, as after `dbt` itself.
 Without a waiting process (none started, or it is gone or taken), `newsledger-dbt` is `dbt`.
 
 This module imports only the standard library: `newsledger-dbt` starts in milliseconds.
@@ -106,9 +107,15 @@ def serve(listening: int, parent: int) -> NoReturn:
     os.environ.update(request["env"])
     sys.argv = ["dbt", *request["args"]]
     caller.sendall(_STARTED + f"{os.getpid()}\n".encode())
+    interrupts = Interrupts(caller)
     _interrupt_when_gone(caller)
     code = _run_dbt(request["args"])
-    caller.sendall(f"{code}\n".encode())
+    interrupts.answer(code)
+    if interrupts.interrupted:
+        # A query that dbt's cancel missed still runs in a thread that exit would wait on.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     # Not closed here: the command learns that this process has ended, its database files
     # closed, when the kernel closes the socket at exit.
     os.dup(caller.fileno())
@@ -136,6 +143,45 @@ def _receive(caller: socket.socket) -> tuple[dict, list[int]]:
             raise ConnectionError("newsledger-dbt closed the connection mid-request")
         data += more
     return json.loads(data[_LENGTH.size :]), streams
+
+
+class Interrupts:
+    """How the process that runs dbt answers SIGINT. The first interrupts dbt as it would
+    interrupt `dbt`: dbt cancels its queries and ends. An interrupt that reaches DuckDB before
+    the query does is lost, and dbt then waits for that query to end, so a second interrupt ends
+    the process at once (the database keeps what was committed). The second is counted by a
+    thread woken through `signal.set_wakeup_fd`, which runs while the main thread waits in
+    DuckDB or in a join, where Python signal handlers do not."""
+
+    def __init__(self, caller: socket.socket) -> None:
+        self.interrupted = False
+        self._caller = caller
+        self._answering = threading.Lock()
+        self._status: int | None = None
+        woken, wake = os.pipe()
+        os.set_blocking(wake, False)
+        signal.signal(signal.SIGINT, self._interrupt)
+        signal.set_wakeup_fd(wake, warn_on_full_buffer=False)
+        threading.Thread(target=self._count, args=(woken,), daemon=True).start()
+
+    def answer(self, code: int) -> None:
+        """Sends the command dbt's exit status, once."""
+        with self._answering:
+            if self._status is None:
+                self._caller.sendall(f"{code}\n".encode())
+                self._status = code
+
+    def _interrupt(self, number: int, frame: object) -> NoReturn:
+        self.interrupted = True
+        raise KeyboardInterrupt
+
+    def _count(self, woken: int) -> None:
+        seen = 0
+        while numbers := os.read(woken, 64):
+            seen += numbers.count(signal.SIGINT)
+            if seen > 1:
+                self.answer(128 + signal.SIGINT)
+                os._exit(self._status)
 
 
 def _interrupt_when_gone(caller: socket.socket) -> None:

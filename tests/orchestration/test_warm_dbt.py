@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -125,6 +127,38 @@ def test_an_interrupt_reaches_the_dbt_the_warm_process_runs(warm, tmp_path) -> N
     reader.join(timeout=10)
     assert command.returncode != 0, "".join(said)
     assert warm.process.wait(timeout=10) != 0
+
+
+# dbt waiting on a query its cancel missed: each interrupt is caught, and the wait goes on.
+UNANSWERED_INTERRUPTS = """
+import socket, sys, threading
+from orchestration.warm_dbt import Interrupts
+
+Interrupts(socket.socket(fileno=int(sys.argv[1])))
+print("waiting", flush=True)
+while True:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+"""
+
+
+def test_a_second_interrupt_ends_a_dbt_that_goes_on_after_the_first() -> None:
+    command, process = socket.socketpair()
+    with process:
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", UNANSWERED_INTERRUPTS, str(process.fileno())],
+            stdout=subprocess.PIPE, text=True, pass_fds=[process.fileno()],
+        )  # fmt: skip
+    with command:
+        assert waiting.stdout.readline() == "waiting\n"
+        waiting.send_signal(signal.SIGINT)
+        assert waiting.stdout.readline() == "interrupted\n"
+        assert waiting.poll() is None, "the first interrupt is dbt's to answer"
+        waiting.send_signal(signal.SIGINT)
+        assert waiting.wait(timeout=10) == 128 + signal.SIGINT
+        assert command.recv(64) == f"{128 + signal.SIGINT}\n".encode()
 
 
 def test_a_run_that_builds_starts_a_warm_process_and_ends_it_unused() -> None:
