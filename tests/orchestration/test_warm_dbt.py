@@ -123,7 +123,11 @@ def test_an_interrupt_reaches_the_dbt_the_warm_process_runs(warm, tmp_path) -> N
     while command.poll() is None and time.monotonic() < deadline:
         time.sleep(2)
         command.send_signal(signal.SIGINT)
-    command.wait(timeout=10)
+    try:
+        command.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        command.kill()
+        pytest.fail("newsledger-dbt went on after a minute of interrupts:\n" + "".join(said))
     reader.join(timeout=10)
     assert command.returncode != 0, "".join(said)
     assert warm.process.wait(timeout=10) != 0
