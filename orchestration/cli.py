@@ -102,7 +102,7 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
 
         for run_id in fail_dead_runs(instance):
             print(f"marked run {run_id} failed: its process is gone; its writer slot is free again")
-        prepare_dbt_manifest()
+        prepare_dbt_manifest(str(settings.build_database), settings.duckdb_memory_limit)
         from orchestration.definitions import build_definitions
 
         definitions = build_definitions(settings)

@@ -9,7 +9,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -19,7 +20,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 from pydantic import PrivateAttr
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT
 from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
 
 # dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
@@ -138,9 +139,12 @@ class DbtCommandError(RuntimeError):
     """A dbt command run by `run_dbt` failed."""
 
 
-def run_dbt(args: Sequence[str], target_path: Path) -> None:
+def run_dbt(
+    args: Sequence[str], target_path: Path, environment: Mapping[str, str] | None = None
+) -> None:
     """Runs a dbt command whose results are files, not Dagster events (parse, docs generate),
-    with the dbt executable alone: no Dagster events to stream, no dbt artifacts to copy."""
+    with the dbt executable alone: no Dagster events to stream, no dbt artifacts to copy.
+    `environment`: variables set for this command beside the process's own."""
     command = [
         DBT_EXECUTABLE,
         *args,
@@ -148,7 +152,13 @@ def run_dbt(args: Sequence[str], target_path: Path) -> None:
         "--profiles-dir", str(DBT_PROJECT.profiles_dir),
         "--target-path", str(target_path),
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **environment} if environment else None,
+    )
     if done.returncode:
         said = (done.stdout + done.stderr).strip().splitlines()[-20:]
         raise DbtCommandError(
@@ -179,15 +189,58 @@ def dbt_project_digest(*more: str) -> str:
     return digest.hexdigest()
 
 
-def prepare_dbt_manifest() -> None:
+def prepare_dbt_manifest(
+    build_database: str | None = None, memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+) -> None:
     """Parse the dbt project into target/manifest.json (`dagster dev` does this by itself),
-    unless the manifest there was parsed from the same files and settings."""
-    manifest = Path(DBT_PROJECT.manifest_path)
-    parsed_for = manifest.with_name(".parsed_for")
+    unless the manifest there was parsed from the same files and settings.
+
+    Given the build database of a refresh and DuckDB's memory cap, the parse is made with the
+    profile settings of that build and kept beside its database too. dbt reuses a parse only
+    under the settings it was made with, the build database's path among them: the build then
+    parses nothing again, where after a parse made for the manifest alone it would parse the
+    whole project a second time."""
     digest = dbt_project_digest()
-    if not made_from(manifest, parsed_for, digest):
-        run_dbt(["parse", "--quiet"], target_path=DBT_PROJECT.target_path)
-        parsed_for.write_text(digest)
+    if made_from(_MANIFEST, _MANIFEST_PARSED_FOR, digest):
+        return
+    if build_database is None:
+        run_dbt(_PARSE, target_path=DBT_PROJECT.target_path)
+    else:
+        _parse_for_build(build_database, memory_limit)
+    _MANIFEST_PARSED_FOR.write_text(digest)
+
+
+_PARSE = ("parse", "--quiet")
+_MANIFEST = Path(DBT_PROJECT.manifest_path)
+_MANIFEST_PARSED_FOR = _MANIFEST.with_name(".parsed_for")
+
+
+def _parse_for_build(build_database: str, memory_limit: str) -> None:
+    kept = dbt_target_path(build_database)
+    drop_parse_of_another_project(kept)
+    with tempfile.TemporaryDirectory(prefix="newsledger-dbt-parse-") as made:
+        parsed = Path(made)
+        if (kept / PARTIAL_PARSE_FILE).exists():  # dbt then parses only the files that changed
+            shutil.copyfile(kept / PARTIAL_PARSE_FILE, parsed / PARTIAL_PARSE_FILE)
+        run_dbt(
+            _PARSE,
+            target_path=parsed,
+            environment={BUILD_DATABASE_ENV: build_database, MEMORY_LIMIT_ENV: memory_limit},
+        )
+        _MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+        for name, destination in (
+            (MANIFEST_FILE, _MANIFEST),
+            (PARTIAL_PARSE_FILE, _MANIFEST.with_name(PARTIAL_PARSE_FILE)),
+            (PARTIAL_PARSE_FILE, kept / PARTIAL_PARSE_FILE),
+        ):
+            _replace_with_copy(parsed / name, destination)
+
+
+def _replace_with_copy(source: Path, destination: Path) -> None:
+    """A reader of `destination` sees the old file or the new one, never part of either."""
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, partial)
+    os.replace(partial, destination)
 
 
 def made_from(output: Path, stamp: Path, digest: str) -> bool:

@@ -4,6 +4,7 @@ resource of the build skips what newsledger does not use."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,12 +12,15 @@ from pathlib import Path
 import pytest
 
 from orchestration.project import (
+    BUILD_DATABASE_ENV,
     DBT_EXECUTABLE,
     DBT_PROJECT,
     PARSED_PROJECT_FILE,
     PARTIAL_PARSE_FILE,
     DbtCommandError,
+    dbt_project_digest,
     dbt_resource,
+    dbt_target_path,
     drop_parse_of_another_project,
     prepare_dbt_manifest,
     reuse_dbt_build,
@@ -73,6 +77,46 @@ def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monk
     monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "local")  # read by profiles.yml
     prepare_dbt_manifest()
     assert manifest.stat().st_mtime_ns != parsed
+
+
+def _parse_again(target_path: Path, build_database: Path) -> str:
+    """What dbt says when it parses the project into `target_path` for `build_database`."""
+    return subprocess.run(
+        [DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
+         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(target_path)],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, BUILD_DATABASE_ENV: str(build_database)},
+    ).stdout  # fmt: skip
+
+
+def test_a_refresh_parses_the_project_once_for_the_manifest_and_its_build(tmp_path: Path) -> None:
+    build_database = tmp_path / "warehouse.build" / "newsledger.duckdb"
+    parsed_for = Path(DBT_PROJECT.manifest_path).with_name(".parsed_for")
+    parsed_for.write_text("a project as it was before", encoding="utf-8")
+    prepare_dbt_manifest(str(build_database))
+    assert parsed_for.read_text(encoding="utf-8") == dbt_project_digest()
+    nodes = json.loads(Path(DBT_PROJECT.manifest_path).read_text(encoding="utf-8"))["nodes"]
+    assert "model.newsledger.claims" in nodes
+    # the build's dbt, under the build's profile settings, finds the parse it can reuse
+    said = _parse_again(dbt_target_path(str(build_database)), build_database)
+    assert "no changes found, skipping parsing" in said, said
+
+
+def test_a_parse_that_fails_for_a_build_leaves_the_manifest_to_be_parsed_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    parsed_for = Path(DBT_PROJECT.manifest_path).with_name(".parsed_for")
+    current = parsed_for.read_text(encoding="utf-8")
+    parsed_for.write_text("a project as it was before", encoding="utf-8")
+    monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "no_such_target")
+    try:
+        with pytest.raises(DbtCommandError, match="no_such_target"):
+            prepare_dbt_manifest(str(tmp_path / "newsledger.duckdb"))
+        assert parsed_for.read_text(encoding="utf-8") == "a project as it was before"
+        kept = dbt_target_path(str(tmp_path / "newsledger.duckdb"))
+        assert not (kept / PARTIAL_PARSE_FILE).exists()
+    finally:
+        parsed_for.write_text(current, encoding="utf-8")  # the manifest itself is untouched
 
 
 def test_docs_reuse_the_manifest_of_a_build_only_when_it_compiled_everything(tmp_path: Path):
