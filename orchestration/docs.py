@@ -3,7 +3,6 @@ all under one docs folder (NEWSLEDGER_DOCS, by default docs/ beside the warehous
 
 import html
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from orchestration.project import (
 )
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.report import Picture, report_html
-from orchestration.warehouse import Warehouse
+from orchestration.warehouse import Warehouse, write_whole
 
 REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
 
@@ -58,10 +57,7 @@ class DocsSite(dg.ConfigurableResource):
         """Keep a table's latest GX result for the Data Docs (written whole, then renamed)."""
         folder = self.folder / "validations"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{table}.json"
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(result), encoding="utf-8")
-        os.replace(partial, path)
+        write_whole(folder / f"{table}.json", json.dumps(result).encode("utf-8"))
 
     def validations(self) -> dict[str, dict]:
         folder = self.folder / "validations"
@@ -155,8 +151,8 @@ def data_docs(
             target_path=generated,
         )
         docs.dbt_index.parent.mkdir(parents=True, exist_ok=True)
-        _write_whole(docs.dbt_index, (generated / "static_index.html").read_bytes())
-        _write_whole(generated_for, fingerprint.encode())
+        write_whole(docs.dbt_index, (generated / "static_index.html").read_bytes())
+        write_whole(generated_for, fingerprint.encode())
         context.log.info(f"dbt docs: {docs.dbt_index}")
 
     validations = docs.validations()
@@ -206,8 +202,8 @@ def write_report(
     folder = docs.report_index.parent
     folder.mkdir(parents=True, exist_ok=True)
     for picture in page.pictures:
-        _write_whole(folder / f"{picture.name}.png", picture.png)
-    _write_whole(docs.report_index, html_page.encode("utf-8"))
+        write_whole(folder / f"{picture.name}.png", picture.png)
+    write_whole(docs.report_index, html_page.encode("utf-8"))
     context.log.info(f"report: {docs.report_index}")
     return dg.MaterializeResult(
         asset_key=REPORT,
@@ -253,7 +249,7 @@ def write_docs_index(docs: DocsSite) -> None:
         if path.exists()
     )
     docs.folder.mkdir(parents=True, exist_ok=True)
-    _write_whole(
+    write_whole(
         docs.index,
         (
             "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -261,9 +257,3 @@ def write_docs_index(docs: DocsSite) -> None:
             f"<h1>newsledger docs</h1><ul>{items}</ul></body></html>"
         ).encode(),
     )
-
-
-def _write_whole(path: Path, content: bytes) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(content)
-    os.replace(partial, path)

@@ -21,6 +21,7 @@ from packaging.version import Version
 from pydantic import PrivateAttr
 
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT
+from orchestration.warehouse import write_whole
 from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
 
 # dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
@@ -233,14 +234,7 @@ def _parse_for_build(build_database: str, memory_limit: str) -> None:
             (PARTIAL_PARSE_FILE, _MANIFEST.with_name(PARTIAL_PARSE_FILE)),
             (PARTIAL_PARSE_FILE, kept / PARTIAL_PARSE_FILE),
         ):
-            _replace_with_copy(parsed / name, destination)
-
-
-def _replace_with_copy(source: Path, destination: Path) -> None:
-    """A reader of `destination` sees the old file or the new one, never part of either."""
-    partial = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, partial)
-    os.replace(partial, destination)
+            write_whole(destination, (parsed / name).read_bytes())
 
 
 def made_from(output: Path, stamp: Path, digest: str) -> bool:
