@@ -78,10 +78,25 @@ def _timed_cpu(owner: object, name: str, label: str) -> None:
     setattr(owner, name, wrapper)
 
 
+def _time_near_duplicates_in_scans(inbox: type) -> None:
+    """Times `mark_duplicates` from the scan on: the ingest code is imported only by the inbox
+    scan's child process, and importing it here would lengthen this process's start-up."""
+    original = inbox.scan
+
+    @functools.wraps(original)
+    def scan(*args, **kwargs):
+        import extract.ingest
+
+        if not hasattr(extract.ingest.mark_duplicates, "__wrapped__"):
+            _timed(extract.ingest, "mark_duplicates", "ingest.mark_duplicates")
+        return original(*args, **kwargs)
+
+    inbox.scan = scan
+
+
 def instrument() -> None:
     import expectations
     import extract.events
-    import extract.ingest
     import extract.nlp
     import extract.quantities
     import orchestration.cli
@@ -90,8 +105,8 @@ def instrument() -> None:
     from orchestration.warehouse import Warehouse
 
     # ingest step: reading the inbox (near-duplicate marking inside it), then loading raw.*
+    _time_near_duplicates_in_scans(Inbox)
     _timed(Inbox, "scan", "ingest.scan_inbox")
-    _timed(extract.ingest, "mark_duplicates", "ingest.mark_duplicates")
     _timed(Warehouse, "replace_inbox", "load.replace_inbox")
     # NLP step: bookkeeping queries, loading nlp.*, and the rules run on each Doc
     _timed_cpu(orchestration.cli, "tag_in_parallel", "nlp.tag_in_parallel")

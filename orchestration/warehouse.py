@@ -24,7 +24,6 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from extract.ingest import ScannedFile
 from extract.nlp import ArticleText
 from extract.records import (
     Article,
@@ -40,6 +39,7 @@ from orchestration.recovery import process_exists
 from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 if typing.TYPE_CHECKING:
+    from extract.ingest import ScannedFile
     from orchestration.tag_files import TagBatch
 
 RAW_TABLES: dict[str, type] = {"raw.documents": Document, "raw.articles": Article}
@@ -241,6 +241,10 @@ class Warehouse(dg.ConfigurableResource):
 
     def scanned_files(self, reader_version: str) -> dict[str, ScannedFile]:
         """The records of every ingested file by relative path, if this reader made them."""
+        # Here rather than at the top: only the inbox scan's child process needs the ingest code
+        # (near-duplicate search among it), which would add about 0.6 s to every start-up.
+        from extract.ingest import ScannedFile
+
         self.ensure_tables()
         with self.connect() as conn:
             if conn.execute("select reader_version from raw.reader").fetchall() != [
