@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -57,19 +55,11 @@ def test_asset_graph_matches_the_snapshot(defs) -> None:
     )
 
 
-def test_the_definitions_load_without_the_ingest_code() -> None:
+def test_the_definitions_load_without_the_ingest_code(modules_imported) -> None:
     """Only the inbox scan's child process reads files: a refresh's start-up does not import the
     ingest code and its near-duplicate search (datasketch, which imports scipy)."""
-    probe = (
-        "import json, sys\n"
-        "import orchestration.cli, orchestration.definitions\n"
-        "print(json.dumps(sorted(m for m in ('extract.ingest', 'extract.dedup', 'datasketch')"
-        " if m in sys.modules)))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    loads = "import orchestration.cli, orchestration.definitions"
+    assert modules_imported(loads, ["extract.ingest", "extract.dedup", "datasketch"]) == []
 
 
 def test_every_mart_descends_from_the_inbox_scan(defs) -> None:

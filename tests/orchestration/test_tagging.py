@@ -1,7 +1,3 @@
-import json
-import subprocess
-import sys
-
 from orchestration.settings import Settings
 from orchestration.tagging import tagging_definitions
 
@@ -13,16 +9,12 @@ def test_the_tagging_definitions_hold_the_tag_batch_job_and_its_resources() -> N
     assert {"nlp", "tag_files"} <= set(job.required_resource_keys)
 
 
-def test_a_tag_worker_loads_neither_dbt_nor_great_expectations_nor_the_report() -> None:
-    probe = (
-        "import json, sys\n"
+def test_a_tag_worker_loads_neither_dbt_nor_great_expectations_nor_the_report(
+    modules_imported,
+) -> None:
+    loads = (
         "from orchestration.settings import Settings\n"
         "from orchestration.tagging import tagging_definitions\n"
-        "tagging_definitions(Settings.from_env({})).resolve_job_def('tag_batch')\n"
-        "print(json.dumps(sorted(m for m in ('dagster_dbt', 'dbt', 'great_expectations',"
-        " 'matplotlib') if m in sys.modules)))\n"
+        "tagging_definitions(Settings.from_env({})).resolve_job_def('tag_batch')"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert modules_imported(loads, ["dagster_dbt", "dbt", "great_expectations", "matplotlib"]) == []
