@@ -17,10 +17,11 @@ from orchestration.project import (
     made_from,
     reuse_dbt_build,
     run_dbt,
+    write_whole,
 )
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.report import Picture, report_html
-from orchestration.warehouse import Warehouse, write_whole
+from orchestration.warehouse import Warehouse
 
 REPORT_TABLES = ("figures_that_disagree", "who_said_what_about_north_korean_troops", "top_speakers")
 

@@ -21,7 +21,6 @@ from packaging.version import Version
 from pydantic import PrivateAttr
 
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT
-from orchestration.warehouse import write_whole
 from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
 
 # dbt's profiles.yml reads the build database path and DuckDB's memory cap from these.
@@ -68,17 +67,24 @@ def drop_parse_of_another_project(target_path: Path) -> None:
     stamp.write_text(project, encoding="utf-8")
 
 
+def reuse_dbt_parse(build_database: str, target_path: Path) -> Path:
+    """Give a dbt command with its own `target_path` the parse the last build of
+    `build_database` kept, if any (dbt then parses only the files that changed); returns the
+    folder the build keeps it in."""
+    kept = dbt_target_path(build_database)
+    drop_parse_of_another_project(kept)
+    drop_parse_of_another_project(target_path)
+    parse = kept / PARTIAL_PARSE_FILE
+    if parse.exists():
+        shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
+    return kept
+
+
 def reuse_dbt_build(build_database: str, target_path: Path) -> bool:
     """Give a dbt command with its own `target_path` the parse the last build kept, and its
     manifest when that build compiled every model and test (a build of a subset selected in the
     UI did not): True then, and dbt docs can show that SQL without compiling it again."""
-    kept = dbt_target_path(build_database)
-    drop_parse_of_another_project(kept)
-    drop_parse_of_another_project(target_path)
-    target_path.mkdir(parents=True, exist_ok=True)
-    parse = kept / PARTIAL_PARSE_FILE
-    if parse.exists():
-        shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
+    kept = reuse_dbt_parse(build_database, target_path)
     manifest = kept / MANIFEST_FILE
     if not manifest.exists():
         return False
@@ -217,12 +223,9 @@ _MANIFEST_PARSED_FOR = _MANIFEST.with_name(".parsed_for")
 
 
 def _parse_for_build(build_database: str, memory_limit: str) -> None:
-    kept = dbt_target_path(build_database)
-    drop_parse_of_another_project(kept)
     with tempfile.TemporaryDirectory(prefix="newsledger-dbt-parse-") as made:
         parsed = Path(made)
-        if (kept / PARTIAL_PARSE_FILE).exists():  # dbt then parses only the files that changed
-            shutil.copyfile(kept / PARTIAL_PARSE_FILE, parsed / PARTIAL_PARSE_FILE)
+        kept = reuse_dbt_parse(build_database, parsed)
         run_dbt(
             _PARSE,
             target_path=parsed,
@@ -235,6 +238,13 @@ def _parse_for_build(build_database: str, memory_limit: str) -> None:
             (PARTIAL_PARSE_FILE, kept / PARTIAL_PARSE_FILE),
         ):
             write_whole(destination, (parsed / name).read_bytes())
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Writes `path` so that a reader sees the old file or the new one, never part of either."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
 def made_from(output: Path, stamp: Path, digest: str) -> bool:

@@ -90,13 +90,6 @@ def ensure_writable_folder(folder: Path) -> None:
         ) from None
 
 
-def write_whole(path: Path, content: bytes) -> None:
-    """Writes `path` so that a reader sees the old file or the new one, never part of either."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(content)
-    os.replace(partial, path)
-
-
 def table_ddl(table: str, record_type: type) -> str:
     """`create table if not exists` for a record type; tuple fields become VARCHAR[]."""
     hints = typing.get_type_hints(record_type)
