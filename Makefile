@@ -20,7 +20,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 run: $(INSTALLED)
-	$(PY) -m orchestration.cli run
+	$(PY) -m orchestration run
 
 $(CHROMIUM):
 	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
@@ -33,10 +33,10 @@ ui: $(INSTALLED)
 	$(VENV)/bin/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
 
 docs: $(INSTALLED)
-	$(PY) -m orchestration.cli docs
+	$(PY) -m orchestration docs
 
 sql: $(INSTALLED)
-	$(PY) -m orchestration.cli sql
+	$(PY) -m orchestration sql
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check extract expectations orchestration tests

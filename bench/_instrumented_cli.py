@@ -1,4 +1,4 @@
-"""`python -m orchestration.cli run`, with timers around the warehouse and extraction calls.
+"""`python -m orchestration run`, with timers around the warehouse and extraction calls.
 
 The benchmark runs the pipeline through this wrapper so that it can split Dagster's steps into
 extraction, NLP, rules and loading without touching `orchestration/` or `extract/`: each timer
@@ -21,10 +21,12 @@ from pathlib import Path
 TOTALS: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])  # label -> [seconds, calls]
 CPU: dict[str, dict[str, float]] = {}  # label -> wall and CPU seconds of its last call
 STARTED = time.time()
-MAIN_PID = os.getpid()
-# Steps that run in a forked child (orchestration.apart) time their calls there; the child ends
+TIMINGS = os.environ.get("NEWSLEDGER_BENCH_TIMINGS")
+# multiprocessing runs this file again, as `__mp_main__`, in each process it starts.
+MAIN_PID = os.getpid() if __name__ == "__main__" else None
+# Steps that run in a child process (orchestration.apart) time their calls there; the child ends
 # without running atexit, so it appends each call to this file, which `dump` adds in.
-FORKED_CALLS: Path | None = None
+FORKED_CALLS = Path(f"{TIMINGS}.forked.jsonl") if TIMINGS else None
 
 
 def _timed(owner: object, name: str, label: str) -> None:
@@ -95,12 +97,10 @@ def _time_near_duplicates_in_scans(inbox: type) -> None:
 
 
 def instrument() -> None:
-    import expectations
     import extract.events
     import extract.nlp
     import extract.quantities
     import orchestration.cli
-    from orchestration.checks import ValidatedRows
     from orchestration.resources import Inbox
     from orchestration.warehouse import Warehouse
 
@@ -120,10 +120,17 @@ def instrument() -> None:
     _timed(extract.nlp, "doc_sentences", "rules.doc_sentences")
     _timed(extract.events, "find_events", "rules.find_events")
     _timed(extract.quantities, "find_quantities", "rules.find_quantities")
-    # check steps: reading the rows to validate into pandas, then Great Expectations
+    _timed(Warehouse, "publish", "publish.copy")
+
+
+def instrument_validating() -> None:
+    """The check steps, in the children of the validating server: reading the rows to validate
+    into pandas, then Great Expectations."""
+    import expectations
+    from orchestration.validating import ValidatedRows
+
     _timed(ValidatedRows, "read", "checks.read_rows")
     _timed(expectations, "validate_table", "checks.validate_table")
-    _timed(Warehouse, "publish", "publish.copy")
 
 
 def dump(path: Path) -> None:
@@ -150,10 +157,7 @@ def dump(path: Path) -> None:
 
 
 def main() -> int:
-    global FORKED_CALLS
-    target = os.environ.get("NEWSLEDGER_BENCH_TIMINGS")
-    if target:
-        FORKED_CALLS = Path(f"{target}.forked.jsonl")
+    if FORKED_CALLS is not None:
         FORKED_CALLS.unlink(missing_ok=True)
     instrument()
     from orchestration.cli import main as cli_main
@@ -161,10 +165,12 @@ def main() -> int:
     try:
         return cli_main(["run"])
     finally:
-        if target:
-            dump(Path(target))
+        if TIMINGS:
+            dump(Path(TIMINGS))
 
 
+if __name__ == "__mp_main__":
+    instrument_validating()
 if __name__ == "__main__":
     from orchestration.cli import exit_now
 

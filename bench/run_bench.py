@@ -3,7 +3,7 @@
 One run does, on the same corpus:
 
 1. generate N articles (bench/generate_corpus.py; 30% near-duplicates) into a temporary inbox;
-2. the full build: `python -m orchestration.cli run` in a subprocess (through
+2. the full build: `python -m orchestration run` in a subprocess (through
    bench/_instrumented_cli.py, which only adds timers) with a private DAGSTER_HOME, a fresh
    warehouse and the default tagging (one tag_batch run per core); per-step times from the
    Dagster event logs of its runs, peak memory of the whole process tree (polled from /proc
@@ -278,7 +278,7 @@ class Workspace:
 def run_pipeline(ws: Workspace, args: argparse.Namespace, label: str) -> dict[str, object]:
     timings = ws.root / f"{label}.timings.json"
     if args.plain_cli:
-        command = [sys.executable, "-m", "orchestration.cli", "run"]
+        command = [sys.executable, "-m", "orchestration", "run"]
     else:
         command = [sys.executable, str(BENCH_DIR / "_instrumented_cli.py")]
     _say(f"{label}: {' '.join(command[1:])} (log: {ws.root / f'{label}.log'})")
@@ -818,7 +818,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
     parser.add_argument("--plain-cli", action="store_true",
-                        help="run `python -m orchestration.cli run` without the step timers")
+                        help="run `python -m orchestration run` without the step timers")
     parser.add_argument("--report", type=Path,
                         help="print the tables of an earlier result file and exit")
     args = parser.parse_args(argv)

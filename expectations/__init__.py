@@ -9,7 +9,6 @@ from expectations.suites import CRITICAL, TABLES
 from expectations.validation import (
     Failure,
     Validation,
-    import_great_expectations,
     table_wide_columns,
     validate_table,
 )
@@ -19,7 +18,6 @@ __all__ = [
     "TABLES",
     "Failure",
     "Validation",
-    "import_great_expectations",
     "table_wide_columns",
     "validate_table",
 ]

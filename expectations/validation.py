@@ -9,7 +9,6 @@ and no progress bars are drawn.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import os
 import uuid
@@ -130,15 +129,6 @@ def _is_table_wide(expectation: Expectation) -> bool:
         | gxe.ExpectColumnValuesToBeUnique
         | gxe.ExpectCompoundColumnsToBeUnique,
     )
-
-
-@functools.cache
-def import_great_expectations() -> None:
-    """Imports GX and builds every suite once, which `validate_table` otherwise does on first
-    use (about 3 s): processes forked afterwards start with it loaded."""
-    for suite in SUITES.values():
-        suite()
-    ephemeral_context()
 
 
 def prepared(frame: pd.DataFrame, suite: Suite) -> pd.DataFrame:

@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -36,13 +38,15 @@ def run_apart(
     log: Callable[[str], None] = lambda _: None,
     *,
     meanwhile: Callable[[], object] = lambda: None,
+    context: BaseContext | None = None,
 ) -> _T:
     """`work(log)`, run in a forked child: its result or its exception, here.
 
     The lines the child logs are passed on to `log` as they come; `meanwhile()` runs here while
-    the child works. Where processes cannot be forked, `work` runs here.
+    the child works. Where processes cannot be forked, `work` runs here. The child is forked
+    from this process, or through `context` (a fork server's: `work` must then pickle).
     """
-    [result] = run_each_apart([work], log, meanwhile=meanwhile)
+    [result] = run_each_apart([work], log, meanwhile=meanwhile, context=context)
     return result
 
 
@@ -52,10 +56,12 @@ def run_each_apart(
     *,
     at_once: int = 1,
     meanwhile: Callable[[], object] = lambda: None,
+    context: BaseContext | None = None,
 ) -> list[_T]:
     """Each `work(log)` in a forked child of its own, `at_once` children at a time: their
     results in order, or the first exception raised in one, here (the others are then stopped).
     `meanwhile()` runs here once the first children have started; their log lines wait for it.
+    The children are forked from this process, or through `context` as in `run_apart`.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         results = [work(log) for work in works]
@@ -67,7 +73,7 @@ def run_each_apart(
 
     def start_waiting() -> None:
         while waiting and len(running) < at_once:
-            child = _Child(*waiting.pop(0))
+            child = _Child(*waiting.pop(0), context or multiprocessing.get_context("fork"))
             running[child.receiver] = child
 
     try:
@@ -91,8 +97,12 @@ def run_each_apart(
 class _Child:
     """One work in a forked child, and the pipe its messages come through."""
 
-    def __init__(self, position: int, work: Callable[[Callable[[str], None]], object]) -> None:
-        context = multiprocessing.get_context("fork")
+    def __init__(
+        self,
+        position: int,
+        work: Callable[[Callable[[str], None]], object],
+        context: BaseContext,
+    ) -> None:
         self.position = position
         self.receiver, sender = context.Pipe(duplex=False)
         # Not a daemon, so that its work may start processes of its own (the inbox scan's
@@ -142,6 +152,27 @@ def exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this machine. A zombie does not: in a container
+    whose first process reaps no orphans, a dead run's process stays one until the machine stops."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # The state follows the command name, which is in parentheses and may itself hold spaces.
+    return stat.rpartition(")")[2].split()[0] in ("Z", "X")
 
 
 @contextmanager

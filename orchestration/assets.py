@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from expectations import import_great_expectations
 from extract.tag_batches import BatchPlan, plan_batches
 from orchestration.apart import run_apart
 from orchestration.progress import Progress
@@ -59,11 +58,7 @@ def inbox_scan(
     become exactly what the inbox holds. Then slices the articles that need tags into batches,
     each a file and a tag_batches partition."""
     scan = run_apart(
-        lambda log: scan_inbox(inbox, warehouse, nlp, tag_files, log),
-        context.log.info,
-        # The checks that follow need Great Expectations: about 2 s to import, which this
-        # process spends while the child reads instead of after.
-        meanwhile=import_great_expectations,
+        lambda log: scan_inbox(inbox, warehouse, nlp, tag_files, log), context.log.info
     )
     for source_file, reason in scan.rejected:
         context.log.warning(f"rejected {source_file}: {reason}")

@@ -409,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"newsledger: {error}", file=sys.stderr)
             return 2
         return open_sql_shell(settings) if command == "sql" else open_docs(settings)
+    from orchestration.validating import start_validating_server
+
+    start_validating_server()
     from extract.nlp import ModelNotInstalledError
 
     try:
@@ -439,6 +442,3 @@ def exit_now(code: int) -> NoReturn:
     sys.stderr.flush()
     os._exit(code)
 
-
-if __name__ == "__main__":
-    exit_now(main())

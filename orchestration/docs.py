@@ -107,25 +107,24 @@ class ReportPage:
 )
 def docs_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite):
     """Draws the report in a forked child (`run_apart`) while this process writes the dbt docs
-    and the Data Docs: one waits for the other no longer than the slower of the two. Docs
-    written are reported before the error of a report that could not be drawn."""
+    and has the Data Docs written (by a child of the validating server): one waits for the other
+    no longer than the slower of the two. Docs written are reported before the error of a report
+    that could not be drawn."""
     selected = context.selected_asset_keys
     written: list[dg.MaterializeResult] = []
 
-    def write_data_docs() -> None:
+    def write_docs() -> None:
         if DATA_DOCS in selected:
             written.append(data_docs(context, warehouse, docs))
 
     page, failure = None, None
     if REPORT in selected:
         try:
-            page = run_apart(
-                lambda _: draw_report(warehouse.published_path), meanwhile=write_data_docs
-            )
+            page = run_apart(lambda _: draw_report(warehouse.published_path), meanwhile=write_docs)
         except Exception as error:
             failure = error
     else:
-        write_data_docs()
+        write_docs()
     if page is not None:
         written.append(write_report(context, page, docs))
     write_docs_index(docs)
@@ -137,7 +136,7 @@ def docs_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, docs: Do
 def data_docs(
     context: dg.AssetExecutionContext, warehouse: Warehouse, docs: DocsSite
 ) -> dg.MaterializeResult:
-    from expectations.data_docs import build_data_docs
+    from orchestration.validating import write_data_docs
 
     export_dbt_environment(warehouse.path, warehouse.memory_limit)
     generated_for = docs.dbt_index.with_name(".generated_for")
@@ -157,7 +156,7 @@ def data_docs(
         context.log.info(f"dbt docs: {docs.dbt_index}")
 
     validations = docs.validations()
-    build_data_docs(validations, docs.gx_index.parent, run_name=f"refresh {context.run_id[:8]}")
+    write_data_docs(validations, docs.gx_index.parent, run_name=f"refresh {context.run_id[:8]}")
     context.log.info(f"Great Expectations Data Docs ({len(validations)} tables): {docs.gx_index}")
     return dg.MaterializeResult(
         asset_key=DATA_DOCS,

@@ -1,10 +1,9 @@
 """Runs whose process died (killed, out of memory, machine restarted) must not hold the pool."""
 
-import os
-from pathlib import Path
-
 import dagster as dg
 from dagster._core.events import DagsterEventType
+
+from orchestration.apart import process_exists
 
 UNFINISHED = [
     dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
@@ -41,24 +40,3 @@ def _run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
 def _tagged_pid(run: dg.DagsterRun) -> int | None:
     tagged = run.tags.get(PROCESS_TAG, "")
     return int(tagged) if tagged.isdigit() else None
-
-
-def process_exists(pid: int) -> bool:
-    """Whether a process with this id runs on this machine. A zombie does not: in a container
-    whose first process reaps no orphans, a dead run's process stays one until the machine stops."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    # The state follows the command name, which is in parentheses and may itself hold spaces.
-    return stat.rpartition(")")[2].split()[0] in ("Z", "X")

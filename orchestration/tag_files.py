@@ -25,7 +25,7 @@ import dagster as dg
 import duckdb
 
 from extract.nlp import ArticleTags, ArticleText
-from orchestration.recovery import process_exists
+from orchestration.apart import process_exists
 from orchestration.warehouse import NLP_TABLES, insert_records, table_ddl
 
 TAG_FIELDS = {

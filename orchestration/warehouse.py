@@ -13,7 +13,6 @@ import glob
 import os
 import shutil
 import tempfile
-import time
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -35,7 +34,8 @@ from extract.records import (
     Sentence,
     columns,
 )
-from orchestration.recovery import process_exists
+from orchestration.apart import process_exists
+from orchestration.database import BuildDatabase
 from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 if typing.TYPE_CHECKING:
@@ -62,11 +62,6 @@ TAGGED_TABLE_DDL = (
 )
 _SQL_TYPES = {str: "varchar", int: "bigint", float: "double", bool: "boolean",
               dt.date: "date", dt.datetime: "timestamp"}
-_LOCK_RETRY_SECONDS = (0.2, 0.5, 1, 2, 4, 8, 15)
-
-
-class WarehouseLockedError(RuntimeError):
-    """Another process holds the build database."""
 
 
 class WarehouseUnwritableError(RuntimeError):
@@ -124,35 +119,19 @@ class Warehouse(dg.ConfigurableResource):
     published_path: str
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
+    @property
+    def database(self) -> BuildDatabase:
+        return BuildDatabase(self.path, self.published_path, self.memory_limit)
+
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection that waits out another process's lock with backoff before giving up."""
         if not read_only:
             ensure_writable_folder(Path(self.path).parent)
-        for attempt, pause in enumerate((*_LOCK_RETRY_SECONDS, None)):
-            try:
-                conn = duckdb.connect(
-                    self.path, read_only=read_only, config={"memory_limit": self.memory_limit}
-                )
-                break
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower():
-                    raise
-                if pause is None:
-                    raise WarehouseLockedError(
-                        f"{self.path} is locked by another process after {attempt} retries: "
-                        "close other connections to the build database (analysts should open "
-                        f"the published copy {self.published_path})"
-                    ) from error
-                # Said at once, so that a refresh waiting on a reader does not look hung.
-                dg.get_dagster_logger().warning(
-                    f"{self.path} is locked by another process; retrying in {pause}s"
-                )
-                time.sleep(pause)
-        try:
+        with self.database.connect(
+            read_only=read_only, warn=dg.get_dagster_logger().warning
+        ) as conn:
             yield conn
-        finally:
-            conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -15,12 +15,12 @@ import pytest
 from orchestration.apart import (
     ChildProcessDiedError,
     importing_meanwhile,
+    process_exists,
     run_apart,
     run_each_apart,
 )
-from orchestration.recovery import process_exists
+from orchestration.database import WarehouseLockedError
 from orchestration.settings import PROJECT_ROOT
-from orchestration.warehouse import WarehouseLockedError
 
 
 def _own_pid(_: int) -> int:

@@ -1,7 +1,7 @@
 """Faults, for real: SIGKILLed runs, refreshes launched at once, readers holding the files, bad
 configuration, and article text that looks like SQL, Jinja or shell.
 
-Refreshes run as `python -m orchestration.cli run` (what `make run` does) in their own process
+Refreshes run as `python -m orchestration run` (what `make run` does) in their own process
 groups, with a private DAGSTER_HOME and warehouse under a temporary folder, on an inbox of short
 stories generated here. One inbox goes through one history, each phase a fixture:
 
@@ -37,7 +37,7 @@ import duckdb
 import pytest
 
 from extract.nlp import DEFAULT_MODEL, ArticleText
-from orchestration import warehouse as warehouse_module
+from orchestration import database as database_module
 from orchestration.cli import main, run_refresh
 from orchestration.resources import NlpPipeline
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -198,11 +198,11 @@ def write_stories(inbox: Path, numbers: range, seed: int) -> None:
 
 
 class Refresh:
-    """`python -m orchestration.cli run` in its own process group; its output read as it comes."""
+    """`python -m orchestration run` in its own process group; its output read as it comes."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run"],
+            [sys.executable, "-m", "orchestration", "run"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -862,7 +862,7 @@ def test_a_reader_holding_the_build_database_fails_the_refresh_with_a_clear_mess
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb", inbox=inbox)
     settings.build_database.parent.mkdir(parents=True)
     duckdb.connect(str(settings.build_database)).close()
-    monkeypatch.setattr(warehouse_module, "_LOCK_RETRY_SECONDS", (0.1, 0.2, 0.4))
+    monkeypatch.setattr(database_module, "LOCK_RETRY_SECONDS", (0.1, 0.2, 0.4))
     holder = Reader(settings.build_database)
     holder.open()
     try:
@@ -881,7 +881,7 @@ def test_a_reader_holding_the_build_database_fails_the_refresh_with_a_clear_mess
 
 def cli_run(env: dict[str, str]) -> tuple[int, str, float]:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], cwd=PROJECT_ROOT,
+    done = subprocess.run([sys.executable, "-m", "orchestration", "run"], cwd=PROJECT_ROOT,
                           env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
     return done.returncode, done.stdout + done.stderr, time.monotonic() - started
 
@@ -919,7 +919,7 @@ def test_an_unwritable_warehouse_path_fails_fast_saying_what_to_set(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSLEDGER_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("NEWSLEDGER_WAREHOUSE", str(tmp_path / warehouse))
-    assert main(["run"]) == 2, case  # what `python -m orchestration.cli run` returns
+    assert main(["run"]) == 2, case  # what `python -m orchestration run` returns
     error = capsys.readouterr().err
     assert error.startswith("newsledger: "), error
     assert "NEWSLEDGER_WAREHOUSE" in error, error

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.recovery import PROCESS_TAG, fail_dead_runs, process_exists
+from orchestration.apart import process_exists
+from orchestration.recovery import PROCESS_TAG, fail_dead_runs
 
 
 def test_this_process_exists() -> None:

@@ -286,7 +286,7 @@ def test_a_report_that_cannot_be_drawn_fails_after_the_data_docs_are_reported(
 def test_the_sql_command_opens_the_published_warehouse_read_only(built) -> None:
     settings, _ = built
     env = {**os.environ, "NEWSLEDGER_WAREHOUSE": str(settings.warehouse)}
-    shell = [sys.executable, "-m", "orchestration.cli", "sql"]
+    shell = [sys.executable, "-m", "orchestration", "sql"]
     answer = subprocess.run(
         shell, input="select count(*) as n from marts.claims;", env=env, capture_output=True,
         text=True, timeout=60, cwd=PROJECT_ROOT,
@@ -479,6 +479,24 @@ def test_tables_validated_in_child_processes_give_what_validating_here_gives(
         assert apart.table == table
         assert apart.evaluated > 10
         assert apart.rows_validated == apart.table_rows == len(warehouse.frame(table))
+
+
+def test_tables_are_validated_without_importing_great_expectations_here(
+    modules_imported, tmp_path: Path
+) -> None:
+    database, published = tmp_path / "build.duckdb", tmp_path / "warehouse.duckdb"
+    validates = (
+        "import duckdb\n"
+        "from orchestration.checks import validate_apart\n"
+        "from orchestration.warehouse import Warehouse\n"
+        f"with duckdb.connect({str(database)!r}) as conn:\n"
+        "    conn.execute('create schema raw')\n"
+        "    conn.execute(\"create table raw.articles as select 'a1' as article_id\")\n"
+        f"warehouse = Warehouse(path={str(database)!r}, published_path={str(published)!r})\n"
+        "[validation] = validate_apart(['raw.articles'], warehouse)\n"
+        "assert validation.table == 'raw.articles' and validation.evaluated > 10, validation\n"
+    )
+    assert modules_imported(validates, ["great_expectations"]) == []
 
 
 def test_a_check_validates_the_rows_new_or_changed_since_it_last_passed(
