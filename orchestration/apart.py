@@ -108,8 +108,16 @@ class _Child:
         # Not a daemon, so that its work may start processes of its own (the inbox scan's
         # readers); `close` and `exit_with_parent` see that it does not outlive this process.
         self.process = context.Process(target=_child, args=(work, sender))
-        self.process.start()
-        sender.close()
+        try:
+            self.process.start()
+        except (EOFError, ConnectionError) as error:  # a fork server that died as it forked
+            self.receiver.close()
+            raise ChildProcessDiedError(
+                "the fork server that starts this step's child processes ended before it started "
+                "one: killed, or out of memory (the next step starts another)"
+            ) from error
+        finally:
+            sender.close()
 
     def receive(self, log: Callable[[str], None]) -> tuple[bool, object]:
         """The next message: (False, None) for a log line, passed on to `log`; (True, result)

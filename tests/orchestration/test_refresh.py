@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -497,6 +499,34 @@ def test_tables_are_validated_without_importing_great_expectations_here(
         "assert validation.table == 'raw.articles' and validation.evaluated > 10, validation\n"
     )
     assert modules_imported(validates, ["great_expectations"]) == []
+
+
+def test_validations_go_on_after_the_validating_server_is_killed(built, tmp_path: Path) -> None:
+    warehouse = _warehouse_copy(built[0], tmp_path)
+    [before] = validate_apart(["raw.articles"], warehouse)
+    [server] = _validating_servers()
+    ended = os.pidfd_open(server)
+    os.kill(server, signal.SIGKILL)
+    assert select.select([ended], [], [], 10)[0] == [ended]
+    os.close(ended)
+    [after] = validate_apart(["raw.articles"], warehouse)
+    assert (after.table, after.table_rows) == (before.table, before.table_rows)
+    assert after.evaluated == before.evaluated > 10
+    assert _validating_servers() not in ([], [server])
+
+
+def _validating_servers() -> list[int]:
+    """The fork servers this process started, by their command line."""
+    servers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if parent == os.getpid() and b"multiprocessing.forkserver" in command:
+            servers.append(int(stat.parent.name))
+    return servers
 
 
 def test_a_check_validates_the_rows_new_or_changed_since_it_last_passed(
