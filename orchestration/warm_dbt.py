@@ -9,9 +9,14 @@ once: `Interrupts`). `newsledger-dbt` returns once it has ended, with dbt's exit
 build database is closed by then, as after `dbt` itself.
 Without a waiting process (none started, or it is gone or taken), `newsledger-dbt` is `dbt`.
 
+The process also takes the nodes ready to run longest chain first (`longest_chain_scores`), where
+dbt takes them by their depth in the graph and then by name: the nodes on the longest chain of the
+graph no longer wait behind others that nothing waits for.
+
 This module imports only the standard library: `newsledger-dbt` starts in milliseconds.
 """
 
+import graphlib
 import json
 import os
 import shutil
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -106,6 +112,7 @@ def serve(listening: int, parent: int) -> NoReturn:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = ["dbt", *request["args"]]
+    take_longest_chains_first()
     caller.sendall(_STARTED + f"{os.getpid()}\n".encode())
     interrupts = Interrupts(caller)
     _interrupt_when_gone(caller)
@@ -120,6 +127,26 @@ def serve(listening: int, parent: int) -> NoReturn:
     # closed, when the kernel closes the socket at exit.
     os.dup(caller.fileno())
     sys.exit(code)
+
+
+def longest_chain_scores(successors: Mapping[str, Collection[str]]) -> dict[str, int]:
+    """Each node's score in dbt's queue, where the lowest of the nodes ready runs first: minus
+    the number of nodes of the longest chain that starts with it."""
+    longest: dict[str, int] = {}
+    # Given each node's successors as its dependencies, the sorter yields successors first.
+    for node in graphlib.TopologicalSorter(successors).static_order():
+        longest[node] = 1 + max((longest[child] for child in successors.get(node, ())), default=0)
+    return {node: -chain for node, chain in longest.items()}
+
+
+def take_longest_chains_first() -> None:
+    """dbt's queue, in this process, scored by `longest_chain_scores`."""
+    from dbt.graph.queue import GraphQueue
+
+    def scores(queue: GraphQueue, graph) -> dict[str, int]:
+        return longest_chain_scores({node: list(graph.successors(node)) for node in graph})
+
+    GraphQueue._get_scores = scores
 
 
 def _run_dbt(args: list[str]) -> int:

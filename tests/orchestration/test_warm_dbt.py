@@ -25,7 +25,12 @@ from orchestration.project import (
     WARM_DBT_EXECUTABLE,
     dbt_resource,
 )
-from orchestration.warm_dbt import SOCKET_ENV, WarmDbt
+from orchestration.warm_dbt import (
+    SOCKET_ENV,
+    WarmDbt,
+    longest_chain_scores,
+    take_longest_chains_first,
+)
 
 pytestmark = pytest.mark.skipif(
     not WARM_DBT_EXECUTABLE.exists(),
@@ -53,6 +58,37 @@ def dbt_environment(tmp_path: Path) -> dict[str, str]:
         BUILD_DATABASE_ENV: str(tmp_path / "build.duckdb"),
         MEMORY_LIMIT_ENV: "1GB",
     }
+
+
+def test_a_node_scores_minus_the_length_of_the_longest_chain_it_starts() -> None:
+    successors = {"a": ["b", "x"], "b": ["c"], "c": ["d"], "x": [], "d": [], "e": []}
+    assert longest_chain_scores(successors) == {
+        "a": -4, "b": -3, "c": -2, "d": -1, "x": -1, "e": -1,
+    }  # fmt: skip
+
+
+class _Manifest:
+    """What dbt's queue asks of a manifest: the node of an id, here the id itself."""
+
+    @staticmethod
+    def expect(node_id: str) -> str:
+        return node_id
+
+
+def test_dbt_in_the_warm_process_takes_the_ready_node_with_the_longest_chain_first(
+    monkeypatch,
+) -> None:
+    import networkx as nx
+    from dbt.graph.queue import GraphQueue
+
+    def first_taken() -> str:
+        graph = nx.DiGraph([("a_short", "a_end"), ("b_long", "b2"), ("b2", "b3"), ("b3", "b4")])
+        return GraphQueue(graph, _Manifest(), set(graph)).get(block=False)
+
+    monkeypatch.setattr(GraphQueue, "_get_scores", GraphQueue._get_scores)  # undone after
+    assert first_taken() == "a_short"  # dbt: the same depth, then by name
+    take_longest_chains_first()
+    assert first_taken() == "b_long"
 
 
 def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm) -> None:
