@@ -96,6 +96,9 @@ def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
 
 
 def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
+    # Started before anything loads here, the workers import and load the model on the other
+    # core while this process starts and reads the inbox.
+    workers = start_tag_workers(settings) if many_new_files(settings) else None
     with loaded_objects_frozen():
         from orchestration.project import prepare_dbt_manifest
         from orchestration.recovery import fail_dead_runs
@@ -108,8 +111,12 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         definitions = build_definitions(settings)
     unchanged_seed_checks = 0
     with _shareable(instance) as shared:
-        results = [_execute(definitions, "ingest", shared)]
-        tag_errors = tag_in_parallel(settings, shared) if results[0].success else {}
+        try:
+            results = [_execute(definitions, "ingest", shared)]
+            tag_errors = tag_in_parallel(settings, shared, workers) if results[0].success else {}
+        finally:
+            if workers is not None:
+                workers.shutdown(cancel_futures=True)
         if results[0].success and not tag_errors:
             selection, unchanged_seed_checks = _load_selection(definitions)
             results.append(_execute(definitions, "load", shared, asset_selection=selection))
@@ -215,11 +222,51 @@ def _shareable(instance: dg.DagsterInstance) -> Iterator[dg.DagsterInstance]:
         yield shared
 
 
-def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[str, str]:
+def many_new_files(settings: Settings) -> bool:
+    """Whether the inbox holds more files than the build database has read by more than a tag
+    batch: a first build or a backfill, which will tag in worker processes."""
+    files = sum(len(names) for _, _, names in os.walk(settings.inbox))
+    if files <= settings.tag_batch_articles:
+        return False
+    if not settings.build_database.exists():
+        return True
+    try:
+        with duckdb.connect(str(settings.build_database), read_only=True) as conn:
+            [(read,)] = conn.execute("select count(*) from raw.documents").fetchall()
+    except duckdb.Error:  # held by another process, or made but never scanned into
+        return False
+    return files - read > settings.tag_batch_articles
+
+
+def start_tag_workers(settings: Settings) -> ProcessPoolExecutor:
+    """`settings.tag_workers` tag worker processes, started now: each imports the tagging code
+    and loads the model before its first batch."""
+    pool = _tag_worker_pool(settings, settings.tag_workers)
+    for _ in range(settings.tag_workers):
+        pool.submit(int)  # a worker is started for each task submitted while none is idle
+    return pool
+
+
+def _tag_worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        workers,
+        # A fresh interpreter: forking a process that holds DuckDB and Dagster threads is unsafe.
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_tag_worker,
+        initargs=(os.getpid(), settings.spacy_model),
+    )
+
+
+def tag_in_parallel(
+    settings: Settings,
+    instance: dg.DagsterInstance,
+    workers: ProcessPoolExecutor | None = None,
+) -> dict[str, str]:
     """One tag_batch run per batch without tags, `settings.tag_workers` at a time in worker
-    processes; returns the error of each failed run by its step name. A single batch is left
-    to the load run, which tags what no tag_batch run has: nothing would run beside it, and a
-    worker process would first have to import everything and load the model again."""
+    processes (`workers`, started ahead, or new ones; shut down here); returns the error of each
+    failed run by its step name. A single batch is left to the load run, which tags what no
+    tag_batch run has: nothing would run beside it, and a worker process would first have to
+    import everything and load the model again."""
     from orchestration.tag_files import TagFiles
 
     batches = {
@@ -228,21 +275,17 @@ def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[st
         if not batch.tagged
     }
     if len(batches) < 2:
+        if workers is not None:
+            workers.shutdown(cancel_futures=True)
         if batches:
             print(f"tagging {sum(batches.values())} articles in the load run (one batch)",
                   flush=True)
         return {}
-    total, workers = sum(batches.values()), min(settings.tag_workers, len(batches))
-    print(f"tagging {total} articles: {len(batches)} tag_batch runs, {workers} at a time",
+    total, at_once = sum(batches.values()), min(settings.tag_workers, len(batches))
+    print(f"tagging {total} articles: {len(batches)} tag_batch runs, {at_once} at a time",
           flush=True)
     errors, runs_done, done, started = {}, 0, 0, time.monotonic()
-    with ProcessPoolExecutor(
-        workers,
-        # A fresh interpreter: forking a process that holds DuckDB and Dagster threads is unsafe.
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_tag_worker,
-        initargs=(os.getpid(),),
-    ) as pool:
+    with workers or _tag_worker_pool(settings, at_once) as pool:
         runs = {
             pool.submit(_tag_batch_run, settings, instance.get_ref(), key): key for key in batches
         }
@@ -261,10 +304,13 @@ def tag_in_parallel(settings: Settings, instance: dg.DagsterInstance) -> dict[st
     return errors
 
 
-def _start_tag_worker(parent: int) -> None:
+def _start_tag_worker(parent: int, model: str) -> None:
     exit_with_parent(parent)
     with loaded_objects_frozen():
         import orchestration.tagging  # noqa: F401 - loaded once, before the first batch
+        from extract.nlp import build_nlp
+
+        build_nlp(model)
 
 
 def _tag_batch_run(settings: Settings, instance_ref, key: str) -> str | None:

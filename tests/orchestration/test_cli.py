@@ -8,9 +8,15 @@ import threading
 import weakref
 from pathlib import Path
 
+import duckdb
 from dagster._utils.error import SerializableErrorInfo
 
-from orchestration.cli import _error_line, loaded_objects_frozen, one_refresh_at_a_time
+from orchestration.cli import (
+    _error_line,
+    loaded_objects_frozen,
+    many_new_files,
+    one_refresh_at_a_time,
+)
 from orchestration.settings import Settings
 
 
@@ -44,6 +50,23 @@ def test_refreshes_of_different_warehouses_do_not_wait(tmp_path: Path) -> None:
 
 class Node:
     """A container the garbage collector tracks."""
+
+
+def test_tag_workers_start_early_when_the_new_files_outnumber_a_tag_batch(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "more").mkdir(parents=True)
+    for number in range(4):
+        (inbox / ("more" if number % 2 else "") / f"story_{number}.txt").write_text("text")
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb", inbox=inbox, tag_batch_articles=2)
+    assert many_new_files(settings)  # no build database yet: every file is new
+    settings.build_database.parent.mkdir(parents=True)
+    with duckdb.connect(str(settings.build_database)) as conn:
+        conn.execute("create schema raw")
+        conn.execute("create table raw.documents as select 'story_0.txt' as source_file")
+    assert many_new_files(settings)  # 3 new files
+    with duckdb.connect(str(settings.build_database)) as conn:
+        conn.execute("insert into raw.documents values ('story_1.txt')")
+    assert not many_new_files(settings)  # 2 new files: one batch, tagged in the load run
 
 
 def test_what_loads_is_frozen_and_its_garbage_collected_first() -> None:
