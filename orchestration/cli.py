@@ -240,20 +240,24 @@ def many_new_files(settings: Settings) -> bool:
 
 def start_tag_workers(settings: Settings) -> ProcessPoolExecutor:
     """`settings.tag_workers` tag worker processes, started now: each imports the tagging code
-    and loads the model before its first batch."""
-    pool = _tag_worker_pool(settings, settings.tag_workers)
+    and loads the model before its first batch. They run at a lower priority, so that they take
+    the time the refresh's start-up leaves idle rather than slow it down."""
+    pool = _tag_worker_pool(settings, settings.tag_workers, niceness=EARLY_TAG_WORKER_NICENESS)
     for _ in range(settings.tag_workers):
         pool.submit(int)  # a worker is started for each task submitted while none is idle
     return pool
 
 
-def _tag_worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+EARLY_TAG_WORKER_NICENESS = 10
+
+
+def _tag_worker_pool(settings: Settings, workers: int, niceness: int = 0) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         workers,
         # A fresh interpreter: forking a process that holds DuckDB and Dagster threads is unsafe.
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_tag_worker,
-        initargs=(os.getpid(), settings.spacy_model),
+        initargs=(os.getpid(), settings.spacy_model, niceness),
     )
 
 
@@ -304,7 +308,8 @@ def tag_in_parallel(
     return errors
 
 
-def _start_tag_worker(parent: int, model: str) -> None:
+def _start_tag_worker(parent: int, model: str, niceness: int) -> None:
+    os.nice(niceness)
     exit_with_parent(parent)
     with loaded_objects_frozen():
         import orchestration.tagging  # noqa: F401 - loaded once, before the first batch
