@@ -96,9 +96,13 @@ def run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
 
 
 def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary:
-    # Started before anything loads here, the workers import and load the model on the other
-    # core while this process starts and reads the inbox.
-    workers = start_tag_workers(settings) if many_new_files(settings) else None
+    with tag_workers_started_early(settings) as workers:
+        return _run_jobs(settings, instance, workers)
+
+
+def _run_jobs(
+    settings: Settings, instance: dg.DagsterInstance, workers: ProcessPoolExecutor | None
+) -> RunSummary:
     with loaded_objects_frozen():
         from orchestration.project import prepare_dbt_manifest
         from orchestration.recovery import fail_dead_runs
@@ -111,12 +115,8 @@ def _run_refresh(settings: Settings, instance: dg.DagsterInstance) -> RunSummary
         definitions = build_definitions(settings)
     unchanged_seed_checks = 0
     with _shareable(instance) as shared:
-        try:
-            results = [_execute(definitions, "ingest", shared)]
-            tag_errors = tag_in_parallel(settings, shared, workers) if results[0].success else {}
-        finally:
-            if workers is not None:
-                workers.shutdown(cancel_futures=True)
+        results = [_execute(definitions, "ingest", shared)]
+        tag_errors = tag_in_parallel(settings, shared, workers) if results[0].success else {}
         if results[0].success and not tag_errors:
             selection, unchanged_seed_checks = _load_selection(definitions)
             results.append(_execute(definitions, "load", shared, asset_selection=selection))
@@ -238,14 +238,22 @@ def many_new_files(settings: Settings) -> bool:
     return files - read > settings.tag_batch_articles
 
 
-def start_tag_workers(settings: Settings) -> ProcessPoolExecutor:
-    """`settings.tag_workers` tag worker processes, started now: each imports the tagging code
-    and loads the model before its first batch. They run at a lower priority, so that they take
-    the time the refresh's start-up leaves idle rather than slow it down."""
+@contextmanager
+def tag_workers_started_early(settings: Settings) -> Iterator[ProcessPoolExecutor | None]:
+    """When `many_new_files`, `settings.tag_workers` tag worker processes started now, which
+    import the tagging code and load the model while the refresh starts and reads the inbox;
+    `tag_in_parallel` shuts them down, or else the end of the block. They run at a lower
+    priority, so that they take the time the start-up leaves idle rather than slow it down."""
+    if not many_new_files(settings):
+        yield None
+        return
     pool = _tag_worker_pool(settings, settings.tag_workers, niceness=EARLY_TAG_WORKER_NICENESS)
-    for _ in range(settings.tag_workers):
-        pool.submit(int)  # a worker is started for each task submitted while none is idle
-    return pool
+    try:
+        for _ in range(settings.tag_workers):
+            pool.submit(int)  # a worker is started for each task submitted while none is idle
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 EARLY_TAG_WORKER_NICENESS = 10
