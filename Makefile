@@ -6,6 +6,8 @@ INSTALLED := $(VENV)/.installed
 # The browser test drives Debian's Chromium; Playwright's own browser download fails offline.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# dbt's parse of the project, which every build of every warehouse starts from.
+PREPARE_DBT_MANIFEST := $(PY) -c "from orchestration.project import prepare_dbt_manifest; prepare_dbt_manifest()"
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONPATH := $(CURDIR)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -17,6 +19,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PREPARE_DBT_MANIFEST)
 	touch $@
 
 run: $(INSTALLED)
@@ -29,7 +32,7 @@ test: $(INSTALLED) $(CHROMIUM)
 	$(PY) -m pytest
 
 ui: $(INSTALLED)
-	$(PY) -c "from orchestration.project import prepare_dbt_manifest; prepare_dbt_manifest()"
+	$(PREPARE_DBT_MANIFEST)
 	$(VENV)/bin/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
 
 docs: $(INSTALLED)

@@ -254,9 +254,18 @@ class Workspace:
         return self.root / "warehouse" / "warehouse.duckdb"
 
     def prepare(self) -> None:
+        """The Dagster home of the runs, and the checkout measured made ready as installing it
+        makes it (`make`): dbt's parse of its project, which a build into a new warehouse starts
+        from."""
         self.dagster_home.mkdir(parents=True, exist_ok=True)
         config = self.repo / ".dagster_home" / "dagster.yaml"
         shutil.copyfile(config, self.dagster_home / "dagster.yaml")
+        parse = "from orchestration.project import prepare_dbt_manifest; prepare_dbt_manifest()"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLEDGER_")}
+        subprocess.run(
+            [sys.executable, "-c", parse], cwd=self.repo, env={**env, "PYTHONPATH": str(self.repo)},
+            check=True,
+        )  # fmt: skip
 
     def pipeline_env(self, args: argparse.Namespace, timings: Path) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSLEDGER_", "DAGSTER_"))}

@@ -17,9 +17,8 @@ from orchestration.assets import MART_NAMES, POOL
 from orchestration.docs import DocsSite
 from orchestration.project import (
     DBT_PROJECT,
-    dbt_target_path,
-    drop_parse_of_another_project,
     export_dbt_environment,
+    kept_dbt_parse,
     prepare_dbt_manifest_if_dev,
 )
 from orchestration.queries import load_query, markdown_table, run_query
@@ -82,8 +81,7 @@ def dbt_models(
     # The events of a failed build are still reported before its error.
     held, failure = [], None
     try:
-        target_path = dbt_target_path(warehouse.path)
-        drop_parse_of_another_project(target_path)
+        target_path = kept_dbt_parse(warehouse.path)
         # A build that fails before running any node would leave the last one's results.
         (target_path / "run_results.json").unlink(missing_ok=True)
         # dbt's start-up (imports, parse) keeps one core busy: the report's libraries load on

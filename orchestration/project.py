@@ -67,24 +67,32 @@ def drop_parse_of_another_project(target_path: Path) -> None:
     stamp.write_text(project, encoding="utf-8")
 
 
-def reuse_dbt_parse(build_database: str, target_path: Path) -> Path:
-    """Give a dbt command with its own `target_path` the parse the last build of
-    `build_database` kept, if any (dbt then parses only the files that changed); returns the
-    folder the build keeps it in."""
+def kept_dbt_parse(build_database: str) -> Path:
+    """The folder where the builds of `build_database` keep dbt's artifacts and its parse. A
+    warehouse with no parse there yet starts from the checkout's (`prepare_dbt_manifest`): the
+    dbt newsledger runs reuses a parse whatever the build database's path
+    (`warm_dbt.reuse_parses_across_build_databases`)."""
     kept = dbt_target_path(build_database)
     drop_parse_of_another_project(kept)
-    drop_parse_of_another_project(target_path)
-    parse = kept / PARTIAL_PARSE_FILE
-    if parse.exists():
-        shutil.copyfile(parse, target_path / PARTIAL_PARSE_FILE)
+    if not (kept / PARTIAL_PARSE_FILE).exists():
+        _copy_parse(_CHECKOUT_TARGET, kept)
     return kept
+
+
+def _copy_parse(source: Path, destination: Path) -> None:
+    """Copies the parse in folder `source`, if it has one of this project, into `destination`."""
+    drop_parse_of_another_project(source)
+    drop_parse_of_another_project(destination)
+    if (source / PARTIAL_PARSE_FILE).exists():
+        shutil.copyfile(source / PARTIAL_PARSE_FILE, destination / PARTIAL_PARSE_FILE)
 
 
 def reuse_dbt_build(build_database: str, target_path: Path) -> bool:
     """Give a dbt command with its own `target_path` the parse the last build kept, and its
     manifest when that build compiled every model and test (a build of a subset selected in the
     UI did not): True then, and dbt docs can show that SQL without compiling it again."""
-    kept = reuse_dbt_parse(build_database, target_path)
+    kept = kept_dbt_parse(build_database)
+    _copy_parse(kept, target_path)
     manifest = kept / MANIFEST_FILE
     if not manifest.exists():
         return False
@@ -138,8 +146,12 @@ def dbt_profile_targets() -> list[str]:
 
 
 def dbt_resource() -> DbtCliResource:
-    executable = WARM_DBT_EXECUTABLE if WARM_DBT_EXECUTABLE.exists() else DBT_EXECUTABLE
-    return QuickDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(executable))
+    return QuickDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=_dbt_executable())
+
+
+def _dbt_executable() -> str:
+    """`newsledger-dbt`, which installing the project puts beside this interpreter."""
+    return str(WARM_DBT_EXECUTABLE if WARM_DBT_EXECUTABLE.exists() else DBT_EXECUTABLE)
 
 
 class DbtCommandError(RuntimeError):
@@ -150,10 +162,10 @@ def run_dbt(
     args: Sequence[str], target_path: Path, environment: Mapping[str, str] | None = None
 ) -> None:
     """Runs a dbt command whose results are files, not Dagster events (parse, docs generate),
-    with the dbt executable alone: no Dagster events to stream, no dbt artifacts to copy.
+    outside Dagster's dbt resource: no Dagster events to stream, no dbt artifacts to copy.
     `environment`: variables set for this command beside the process's own."""
     command = [
-        DBT_EXECUTABLE,
+        _dbt_executable(),
         *args,
         "--project-dir", str(DBT_PROJECT.project_dir),
         "--profiles-dir", str(DBT_PROJECT.profiles_dir),
@@ -202,42 +214,28 @@ def prepare_dbt_manifest(
     """Parse the dbt project into target/manifest.json (`dagster dev` does this by itself),
     unless the manifest there was parsed from the same files and settings.
 
-    Given the build database of a refresh and DuckDB's memory cap, the parse is made with the
-    profile settings of that build and kept beside its database too. dbt reuses a parse only
-    under the settings it was made with, the build database's path among them: the build then
-    parses nothing again, where after a parse made for the manifest alone it would parse the
-    whole project a second time."""
+    dbt's parse is kept beside the manifest, and the builds of a warehouse that has no parse of
+    its own start from it (`kept_dbt_parse`). dbt reuses a parse only under the profile settings
+    it was made with: given the build database of a refresh and DuckDB's memory cap, the parse is
+    made under that build's."""
     digest = dbt_project_digest()
     if made_from(_MANIFEST, _MANIFEST_PARSED_FOR, digest):
         return
-    if build_database is None:
-        run_dbt(_PARSE, target_path=DBT_PROJECT.target_path)
-    else:
-        _parse_for_build(build_database, memory_limit)
+    settings = {BUILD_DATABASE_ENV: build_database, MEMORY_LIMIT_ENV: memory_limit}
+    # Parsed apart and moved in whole: a command reading target/ meanwhile sees the old files.
+    with tempfile.TemporaryDirectory(prefix="newsledger-dbt-parse-") as made:
+        parsed = Path(made)
+        _copy_parse(_CHECKOUT_TARGET, parsed)
+        run_dbt(_PARSE, target_path=parsed, environment=settings if build_database else None)
+        for name in (MANIFEST_FILE, PARTIAL_PARSE_FILE):
+            write_whole(_MANIFEST.with_name(name), (parsed / name).read_bytes())
     _MANIFEST_PARSED_FOR.write_text(digest)
 
 
 _PARSE = ("parse", "--quiet")
 _MANIFEST = Path(DBT_PROJECT.manifest_path)
+_CHECKOUT_TARGET = _MANIFEST.parent
 _MANIFEST_PARSED_FOR = _MANIFEST.with_name(".parsed_for")
-
-
-def _parse_for_build(build_database: str, memory_limit: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="newsledger-dbt-parse-") as made:
-        parsed = Path(made)
-        kept = reuse_dbt_parse(build_database, parsed)
-        run_dbt(
-            _PARSE,
-            target_path=parsed,
-            environment={BUILD_DATABASE_ENV: build_database, MEMORY_LIMIT_ENV: memory_limit},
-        )
-        _MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-        for name, destination in (
-            (MANIFEST_FILE, _MANIFEST),
-            (PARTIAL_PARSE_FILE, _MANIFEST.with_name(PARTIAL_PARSE_FILE)),
-            (PARTIAL_PARSE_FILE, kept / PARTIAL_PARSE_FILE),
-        ):
-            write_whole(destination, (parsed / name).read_bytes())
 
 
 def write_whole(path: Path, content: bytes) -> None:

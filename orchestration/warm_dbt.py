@@ -7,11 +7,14 @@ runs in place of `dbt`, hands that process its arguments, folder, environment, s
 stderr; the process runs the command as `dbt` would and ends (a second interrupt ends it at
 once: `Interrupts`). `newsledger-dbt` returns once it has ended, with dbt's exit status: the
 build database is closed by then, as after `dbt` itself.
-Without a waiting process (none started, or it is gone or taken), `newsledger-dbt` is `dbt`.
+Without a waiting process (none started, or it is gone or taken), `newsledger-dbt` runs dbt
+itself, as that process would.
 
-The process also takes the nodes ready to run longest chain first (`longest_chain_scores`), where
-dbt takes them by their depth in the graph and then by name: the nodes on the longest chain of the
-graph no longer wait behind others that nothing waits for.
+dbt run either way differs from `dbt` in two ways. It takes the nodes ready to run longest chain
+first (`longest_chain_scores`), where dbt takes them by their depth in the graph and then by name:
+the nodes on the longest chain of the graph no longer wait behind others that nothing waits for.
+And it reuses a parse of the project made for another build database
+(`reuse_parses_across_build_databases`).
 
 This module imports only the standard library: `newsledger-dbt` starts in milliseconds.
 """
@@ -112,7 +115,6 @@ def serve(listening: int, parent: int) -> NoReturn:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = ["dbt", *request["args"]]
-    take_longest_chains_first()
     caller.sendall(_STARTED + f"{os.getpid()}\n".encode())
     interrupts = Interrupts(caller)
     _interrupt_when_gone(caller)
@@ -149,9 +151,37 @@ def take_longest_chains_first() -> None:
     GraphQueue._get_scores = scores
 
 
+def reuse_parses_across_build_databases() -> None:
+    """dbt reuses its parse of the project only under the profile settings the parse was made
+    with, the path of the database file among them, though no part of the project reads it: the
+    first build of every warehouse would parse the whole project (about 5 CPU-s). Here the path
+    is left out of that comparison, and one parse serves the builds of every warehouse. The
+    database's name, which models can read (`target.database`), stays in it."""
+    from dbt.parser.manifest import ManifestLoader
+
+    state_check = ManifestLoader.build_manifest_state_check
+
+    def state_check_without_the_path(loader: ManifestLoader):
+        credentials = loader.root_project.credentials
+        if not hasattr(credentials, "path"):  # a target that is not a DuckDB file
+            return state_check(loader)
+        path = credentials.path
+        credentials.path = None
+        try:
+            return state_check(loader)
+        finally:
+            credentials.path = path
+
+    ManifestLoader.build_manifest_state_check = state_check_without_the_path
+
+
 def _run_dbt(args: list[str]) -> int:
+    """dbt's command line, as newsledger runs it (`take_longest_chains_first`,
+    `reuse_parses_across_build_databases`)."""
     from dbt.cli.main import cli
 
+    take_longest_chains_first()
+    reuse_parses_across_build_databases()
     try:
         cli.main(args=args, prog_name="dbt")
     except SystemExit as done:
@@ -246,9 +276,8 @@ def main() -> NoReturn:
             for interrupt in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(interrupt, lambda number, _: os.kill(runner, number))
             sys.exit(_exit_status(_read_to_end(caller)))
-    # No waiting process, or it ended before taking the command: dbt itself runs it.
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    os.execv(dbt, [dbt, *args])
+    # No waiting process, or it ended before taking the command: this process runs it.
+    sys.exit(_run_dbt(args))
 
 
 def _connect(socket_path: str) -> socket.socket | None:

@@ -17,11 +17,12 @@ from orchestration.project import (
     DBT_PROJECT,
     PARSED_PROJECT_FILE,
     PARTIAL_PARSE_FILE,
+    WARM_DBT_EXECUTABLE,
     DbtCommandError,
     dbt_project_digest,
     dbt_resource,
-    dbt_target_path,
     drop_parse_of_another_project,
+    kept_dbt_parse,
     prepare_dbt_manifest,
     reuse_dbt_build,
     run_dbt,
@@ -80,9 +81,10 @@ def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monk
 
 
 def _parse_again(target_path: Path, build_database: Path) -> str:
-    """What dbt says when it parses the project into `target_path` for `build_database`."""
+    """What newsledger's dbt says when it parses the project into `target_path` for
+    `build_database`."""
     return subprocess.run(
-        [DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
+        [WARM_DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
          "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(target_path)],
         capture_output=True, text=True, check=True,
         env={**os.environ, BUILD_DATABASE_ENV: str(build_database)},
@@ -98,8 +100,31 @@ def test_a_refresh_parses_the_project_once_for_the_manifest_and_its_build(tmp_pa
     nodes = json.loads(Path(DBT_PROJECT.manifest_path).read_text(encoding="utf-8"))["nodes"]
     assert "model.newsledger.claims" in nodes
     # the build's dbt, under the build's profile settings, finds the parse it can reuse
-    said = _parse_again(dbt_target_path(str(build_database)), build_database)
+    said = _parse_again(kept_dbt_parse(str(build_database)), build_database)
     assert "no changes found, skipping parsing" in said, said
+
+
+def test_the_first_build_of_another_warehouse_reuses_the_parse_of_the_checkout(
+    tmp_path: Path,
+) -> None:
+    prepare_dbt_manifest(str(tmp_path / "first.build" / "newsledger.duckdb"))
+    another = tmp_path / "another.build" / "newsledger.duckdb"
+    kept = kept_dbt_parse(str(another))
+    checkout_parse = Path(DBT_PROJECT.manifest_path).with_name(PARTIAL_PARSE_FILE)
+    assert (kept / PARTIAL_PARSE_FILE).read_bytes() == checkout_parse.read_bytes()
+    said = _parse_again(kept, another)
+    assert "no changes found, skipping parsing" in said, said
+    # plain dbt compares the database's path too, and parses the whole project again
+    copied = tmp_path / "plain"
+    copied.mkdir()
+    (copied / PARTIAL_PARSE_FILE).write_bytes(checkout_parse.read_bytes())
+    plain = subprocess.run(
+        [DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
+         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(copied)],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, BUILD_DATABASE_ENV: str(another)},
+    ).stdout  # fmt: skip
+    assert "profile has changed" in plain, plain
 
 
 def test_a_parse_that_fails_for_a_build_leaves_the_manifest_to_be_parsed_again(
@@ -107,14 +132,14 @@ def test_a_parse_that_fails_for_a_build_leaves_the_manifest_to_be_parsed_again(
 ) -> None:
     parsed_for = Path(DBT_PROJECT.manifest_path).with_name(".parsed_for")
     current = parsed_for.read_text(encoding="utf-8")
+    parse = (Path(DBT_PROJECT.manifest_path).with_name(PARTIAL_PARSE_FILE)).read_bytes()
     parsed_for.write_text("a project as it was before", encoding="utf-8")
     monkeypatch.setenv("NEWSLEDGER_DBT_TARGET", "no_such_target")
     try:
         with pytest.raises(DbtCommandError, match="no_such_target"):
             prepare_dbt_manifest(str(tmp_path / "newsledger.duckdb"))
         assert parsed_for.read_text(encoding="utf-8") == "a project as it was before"
-        kept = dbt_target_path(str(tmp_path / "newsledger.duckdb"))
-        assert not (kept / PARTIAL_PARSE_FILE).exists()
+        assert (Path(DBT_PROJECT.manifest_path).with_name(PARTIAL_PARSE_FILE)).read_bytes() == parse
     finally:
         parsed_for.write_text(current, encoding="utf-8")  # the manifest itself is untouched
 
