@@ -27,6 +27,7 @@ from orchestration.project import (
 )
 from orchestration.warm_dbt import (
     SOCKET_ENV,
+    VALIDATED_CLASSES,
     WarmDbt,
     longest_chain_scores,
     take_longest_chains_first,
@@ -223,3 +224,42 @@ def test_without_a_socket_the_run_builds_with_dbt_itself(monkeypatch, tmp_path) 
         said = run_command(resources.dbt.dbt_executable, "--help")
         assert said.returncode == 0 and "build" in said.stdout
     assert list(too_deep.iterdir()) == [], "no folder is left behind"
+
+
+# Which classes build their JSON schema while a dbt command runs in a fresh process, printed.
+SCHEMAS_BUILT_DURING_A_COMMAND = """
+import sys
+import dbt_common.dataclass_schema as schema
+from orchestration import warm_dbt
+
+for module in warm_dbt.PRELOADED_MODULES:
+    __import__(module)
+if sys.argv[1] == "ahead":
+    warm_dbt.build_validation_schemas()
+built = []
+build = schema.build_json_schema
+
+
+def counted(cls):
+    built.append(f"{cls.__module__}:{cls.__qualname__}")
+    return build(cls)
+
+
+schema.build_json_schema = counted
+warm_dbt._run_dbt(sys.argv[2:])
+print("\\n".join(built))
+"""
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_the_waiting_process_builds_the_schemas_dbt_validates_against(ahead, tmp_path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-c", SCHEMAS_BUILT_DURING_A_COMMAND, "ahead" if ahead else "not",
+         "parse", "--quiet", "--project-dir", str(DBT_PROJECT.project_dir),
+         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(tmp_path)],
+        capture_output=True, text=True, check=True, env=dbt_environment(tmp_path),
+    ).stdout.split()  # fmt: skip
+    if ahead:
+        assert not set(built) & set(VALIDATED_CLASSES), built
+    else:
+        assert set(VALIDATED_CLASSES) <= set(built), built
