@@ -30,6 +30,9 @@ from orchestration.assets import MART_NAMES, PUBLISHED
 from orchestration.settings import Settings
 from orchestration.warehouse import WarehouseUnwritableError, ensure_writable_folder
 
+# Tag workers started with a build run below the start-up's priority (`tag_workers_started_early`).
+EARLY_TAG_WORKER_NICENESS = 10
+
 
 @dataclass(frozen=True)
 class RunSummary:
@@ -254,9 +257,6 @@ def tag_workers_started_early(settings: Settings) -> Iterator[ProcessPoolExecuto
         yield pool
     finally:
         pool.shutdown(cancel_futures=True)
-
-
-EARLY_TAG_WORKER_NICENESS = 10
 
 
 def _tag_worker_pool(settings: Settings, workers: int, niceness: int = 0) -> ProcessPoolExecutor:

@@ -80,11 +80,13 @@ def test_the_manifest_is_parsed_again_only_when_the_project_settings_change(monk
     assert manifest.stat().st_mtime_ns != parsed
 
 
-def _parse_again(target_path: Path, build_database: Path) -> str:
-    """What newsledger's dbt says when it parses the project into `target_path` for
-    `build_database`."""
+def _parse_again(
+    target_path: Path, build_database: Path, executable: Path | str = WARM_DBT_EXECUTABLE
+) -> str:
+    """What `executable` (newsledger's dbt by default) says when it parses the project into
+    `target_path` for `build_database`."""
     return subprocess.run(
-        [WARM_DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
+        [executable, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
          "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(target_path)],
         capture_output=True, text=True, check=True,
         env={**os.environ, BUILD_DATABASE_ENV: str(build_database)},
@@ -118,12 +120,7 @@ def test_the_first_build_of_another_warehouse_reuses_the_parse_of_the_checkout(
     copied = tmp_path / "plain"
     copied.mkdir()
     (copied / PARTIAL_PARSE_FILE).write_bytes(checkout_parse.read_bytes())
-    plain = subprocess.run(
-        [DBT_EXECUTABLE, "--debug", "parse", "--project-dir", str(DBT_PROJECT.project_dir),
-         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(copied)],
-        capture_output=True, text=True, check=True,
-        env={**os.environ, BUILD_DATABASE_ENV: str(another)},
-    ).stdout  # fmt: skip
+    plain = _parse_again(copied, another, executable=DBT_EXECUTABLE)
     assert "profile has changed" in plain, plain
 
 
