@@ -24,6 +24,7 @@ from orchestration.project import (
 from orchestration.queries import load_query, markdown_table, run_query
 from orchestration.report import LIBRARIES as REPORT_LIBRARIES
 from orchestration.warehouse import Warehouse
+from orchestration.warm_dbt import LAST_RUN_RESULTS_FILE
 
 prepare_dbt_manifest_if_dev()
 
@@ -82,8 +83,11 @@ def dbt_models(
     held, failure = [], None
     try:
         target_path = kept_dbt_parse(warehouse.path)
-        # A build that fails before running any node would leave the last one's results.
-        (target_path / "run_results.json").unlink(missing_ok=True)
+        # Kept apart: a build that fails before running any node would leave them as its own,
+        # and their timings order the nodes of this one (`take_longest_chains_first`).
+        last_results = target_path / "run_results.json"
+        if last_results.exists():
+            last_results.replace(target_path / LAST_RUN_RESULTS_FILE)
         # dbt's start-up (imports, parse) keeps one core busy: the report's libraries load on
         # the other, here, so that the report's child process inherits them.
         with importing_meanwhile(REPORT_LIBRARIES):

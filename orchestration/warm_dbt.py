@@ -11,10 +11,11 @@ Without a waiting process (none started, or it is gone or taken), `newsledger-db
 itself, as that process would.
 
 dbt run either way differs from `dbt` in two ways. It takes the nodes ready to run longest chain
-first (`longest_chain_scores`), where dbt takes them by their depth in the graph and then by name:
-the nodes on the longest chain of the graph no longer wait behind others that nothing waits for.
-And it reuses a parse of the project made for another build database
-(`reuse_parses_across_build_databases`).
+first (`longest_chain_scores`), where dbt takes them by their depth in the graph and then by name,
+and only when a thread is free to run them (`one_node_per_free_thread`): the nodes on the longest
+chain of the graph, timed by the last build into the same target folder, no longer wait behind
+others that nothing waits for. And it reuses a parse of the project made for another build
+database (`reuse_parses_across_build_databases`).
 
 This module imports only the standard library: `newsledger-dbt` starts in milliseconds.
 """
@@ -25,6 +26,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -54,6 +56,9 @@ VALIDATED_CLASSES = (
     "dbt.contracts.selection:SelectorFile",
     "dbt.adapters.duckdb.credentials:DuckDBCredentials",
 )
+# The run results of the last build, kept in its target folder when the next one starts: the
+# seconds each node took there weigh the chains of the next (`last_node_seconds`).
+LAST_RUN_RESULTS_FILE = "last_run_results.json"
 _SOCKET_NAME = "dbt.sock"
 _STARTED = b"started "
 _LENGTH = struct.Struct("!I")
@@ -152,24 +157,70 @@ def build_validation_schemas() -> None:
         getattr(importlib.import_module(module), cls).json_schema()
 
 
-def longest_chain_scores(successors: Mapping[str, Collection[str]]) -> dict[str, int]:
+def longest_chain_scores(
+    successors: Mapping[str, Collection[str]], seconds: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Each node's score in dbt's queue, where the lowest of the nodes ready runs first: minus
-    the number of nodes of the longest chain that starts with it."""
-    longest: dict[str, int] = {}
+    the length of the longest chain that starts with it. A chain is as long as its nodes' `seconds`
+    add up to (a node not in them counts as the median of those that are), or without `seconds`
+    as its number of nodes."""
+    typical = statistics.median(seconds.values()) if seconds else 1.0
+    longest: dict[str, float] = {}
     # Given each node's successors as its dependencies, the sorter yields successors first.
     for node in graphlib.TopologicalSorter(successors).static_order():
-        longest[node] = 1 + max((longest[child] for child in successors.get(node, ())), default=0)
+        after = max((longest[child] for child in successors.get(node, ())), default=0.0)
+        longest[node] = (seconds.get(node, typical) if seconds else 1.0) + after
     return {node: -chain for node, chain in longest.items()}
 
 
-def take_longest_chains_first() -> None:
-    """dbt's queue, in this process, scored by `longest_chain_scores`."""
-    from dbt.graph.queue import GraphQueue
+def last_node_seconds(target_path: str | None) -> dict[str, float]:
+    """The seconds each node took in the last build into `target_path` (its
+    `LAST_RUN_RESULTS_FILE`); none where there is no such build or its results are unreadable."""
+    if not target_path:
+        return {}
+    try:
+        results = json.loads((Path(target_path) / LAST_RUN_RESULTS_FILE).read_bytes())["results"]
+        return {result["unique_id"]: float(result["execution_time"]) for result in results}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
-    def scores(queue: GraphQueue, graph) -> dict[str, int]:
-        return longest_chain_scores({node: list(graph.successors(node)) for node in graph})
+
+def take_longest_chains_first() -> None:
+    """dbt's queue, in this process, scored by `longest_chain_scores` with the seconds of the
+    last build into the command's target folder; and a node taken from it only once a thread is
+    free to run it (`one_node_per_free_thread`)."""
+    from dbt.flags import get_flags
+    from dbt.graph.queue import GraphQueue
+    from dbt.task.runnable import GraphRunnableTask
+
+    def scores(queue: GraphQueue, graph) -> dict[str, float]:
+        seconds = last_node_seconds(getattr(get_flags(), "TARGET_PATH", None))
+        return longest_chain_scores({node: list(graph.successors(node)) for node in graph}, seconds)
+
+    run_queue = GraphRunnableTask.run_queue
+
+    def run_queue_on_free_threads(task: GraphRunnableTask, pool) -> None:
+        task.job_queue.get = one_node_per_free_thread(task.job_queue, task.config.threads)
+        return run_queue(task, pool)
 
     GraphQueue._get_scores = scores
+    GraphRunnableTask.run_queue = run_queue_on_free_threads
+
+
+def one_node_per_free_thread(queue, threads: int):
+    """`queue.get` that first waits until fewer than `threads` of its nodes are in progress.
+    dbt takes every node as soon as it is ready and hands it to its thread pool, which runs what
+    it was handed in order: a node on the longest chain that becomes ready a moment later would
+    wait there behind all of them."""
+    get = queue.get
+
+    def get_when_a_thread_is_free(block: bool = True, timeout: float | None = None):
+        with queue.lock:
+            while len(queue.in_progress) >= max(threads, 1):
+                queue.some_task_done.wait()
+        return get(block=block, timeout=timeout)
+
+    return get_when_a_thread_is_free
 
 
 def reuse_parses_across_build_databases() -> None:

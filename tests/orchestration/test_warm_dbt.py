@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import signal
 import socket
@@ -26,10 +28,13 @@ from orchestration.project import (
     dbt_resource,
 )
 from orchestration.warm_dbt import (
+    LAST_RUN_RESULTS_FILE,
     SOCKET_ENV,
     VALIDATED_CLASSES,
     WarmDbt,
+    last_node_seconds,
     longest_chain_scores,
+    one_node_per_free_thread,
     take_longest_chains_first,
 )
 
@@ -68,6 +73,29 @@ def test_a_node_scores_minus_the_length_of_the_longest_chain_it_starts() -> None
     }  # fmt: skip
 
 
+def test_timed_chains_are_as_long_as_their_nodes_took_in_the_last_build() -> None:
+    successors = {"heavy": [], "l1": ["l2"], "l2": ["l3"], "l3": [], "new": ["heavy"]}
+    seconds = {"heavy": 2.0, "l1": 0.1, "l2": 0.2, "l3": 0.3}
+    scores = longest_chain_scores(successors, seconds)
+    assert scores["heavy"] == -2.0
+    assert scores["l1"] == pytest.approx(-0.6)
+    assert scores["new"] == pytest.approx(-2.25), "a node not timed counts as the median"
+
+
+def write_run_results(target: Path, seconds: dict[str, object]) -> None:
+    results = [{"unique_id": node, "execution_time": took} for node, took in seconds.items()]
+    (target / LAST_RUN_RESULTS_FILE).write_text(json.dumps({"results": results}))
+
+
+def test_the_seconds_of_the_last_build_are_read_from_its_target_folder(tmp_path) -> None:
+    assert last_node_seconds(None) == {}
+    assert last_node_seconds(str(tmp_path)) == {}, "no build into it yet"
+    write_run_results(tmp_path, {"model.a": 1.5, "test.b": 0.02})
+    assert last_node_seconds(str(tmp_path)) == {"model.a": 1.5, "test.b": 0.02}
+    write_run_results(tmp_path, {"model.a": "slow"})
+    assert last_node_seconds(str(tmp_path)) == {}, "unreadable results order by node counts"
+
+
 class _Manifest:
     """What dbt's queue asks of a manifest: the node of an id, here the id itself."""
 
@@ -77,19 +105,43 @@ class _Manifest:
 
 
 def test_dbt_in_the_warm_process_takes_the_ready_node_with_the_longest_chain_first(
-    monkeypatch,
+    monkeypatch, tmp_path
 ) -> None:
     import networkx as nx
+    from dbt import flags
     from dbt.graph.queue import GraphQueue
+    from dbt.task.runnable import GraphRunnableTask
 
     def first_taken() -> str:
         graph = nx.DiGraph([("a_short", "a_end"), ("b_long", "b2"), ("b2", "b3"), ("b3", "b4")])
         return GraphQueue(graph, _Manifest(), set(graph)).get(block=False)
 
-    monkeypatch.setattr(GraphQueue, "_get_scores", GraphQueue._get_scores)  # undone after
+    # undone after the test
+    monkeypatch.setattr(GraphQueue, "_get_scores", GraphQueue._get_scores)
+    monkeypatch.setattr(GraphRunnableTask, "run_queue", GraphRunnableTask.run_queue)
+    monkeypatch.setattr(flags, "GLOBAL_FLAGS", argparse.Namespace(TARGET_PATH=str(tmp_path)))
     assert first_taken() == "a_short"  # dbt: the same depth, then by name
     take_longest_chains_first()
     assert first_taken() == "b_long"
+    write_run_results(tmp_path, {"a_short": 0.1, "a_end": 3.0, "b_long": 0.1, "b2": 0.1})
+    assert first_taken() == "a_short", "the last build into the target folder timed a_end long"
+
+
+def test_a_node_is_taken_from_the_queue_only_when_a_thread_is_free() -> None:
+    import networkx as nx
+    from dbt.graph.queue import GraphQueue
+
+    queue = GraphQueue(nx.DiGraph([("first", "next"), ("other", "last")]), _Manifest(), set())
+    get = one_node_per_free_thread(queue, threads=1)
+    taken = [get()]
+    waiting = threading.Thread(target=lambda: taken.append(get()))
+    waiting.start()
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive(), "the one thread still runs the first node"
+    queue.mark_done(taken[0])
+    waiting.join(timeout=5)
+    assert not waiting.is_alive()
+    assert len(taken) == 2 and len(queue.in_progress) == 1
 
 
 def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm) -> None:
