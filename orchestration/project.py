@@ -118,7 +118,7 @@ class QuickDbtCliResource(DbtCliResource):
         if Path(self.dbt_executable) != WARM_DBT_EXECUTABLE:
             return
         try:
-            self._warm = WarmDbt.start()
+            self._warm = WarmDbt.start(_CHECKOUT_TARGET / PARTIAL_PARSE_FILE)
         except OSError as error:  # say, a temporary folder too deep for a socket's path
             dg.get_dagster_logger().warning(f"dbt is not imported ahead of the build: {error}")
             return

@@ -24,8 +24,10 @@ from orchestration.project import (
     DBT_EXECUTABLE,
     DBT_PROJECT,
     MEMORY_LIMIT_ENV,
+    PARTIAL_PARSE_FILE,
     WARM_DBT_EXECUTABLE,
     dbt_resource,
+    kept_dbt_parse,
 )
 from orchestration.warm_dbt import (
     LAST_RUN_RESULTS_FILE,
@@ -301,6 +303,50 @@ schema.build_json_schema = counted
 warm_dbt._run_dbt(sys.argv[2:])
 print("\\n".join(built))
 """
+
+
+# Which classes mashumaro generates a reader or writer for while a dbt command runs in a fresh
+# process, printed.
+CODECS_GENERATED_DURING_A_COMMAND = """
+import sys
+from pathlib import Path
+from mashumaro.core.meta.code.builder import CodeBuilder
+from orchestration import warm_dbt
+
+for module in warm_dbt.PRELOADED_MODULES:
+    __import__(module)
+if sys.argv[1] != "not":
+    warm_dbt.generate_artifact_codecs(Path(sys.argv[1]))
+generated = []
+for method in ("add_unpack_method", "add_pack_method"):
+    def counted(builder, generate=getattr(CodeBuilder, method)):
+        generated.append(builder.cls.__qualname__)
+        return generate(builder)
+    setattr(CodeBuilder, method, counted)
+warm_dbt._run_dbt(sys.argv[2:])
+print("\\n".join(generated))
+"""
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_the_waiting_process_generates_what_reads_the_parse_and_writes_the_manifest(
+    ahead, tmp_path
+) -> None:
+    # A build database of the name the checkout's parse was made for: dbt reuses that parse.
+    env = {**dbt_environment(tmp_path), BUILD_DATABASE_ENV: str(tmp_path / "newsledger.duckdb")}
+    target = kept_dbt_parse(env[BUILD_DATABASE_ENV])
+    checkout_parse = Path(DBT_PROJECT.manifest_path).with_name(PARTIAL_PARSE_FILE)
+    generated = subprocess.run(
+        [sys.executable, "-c", CODECS_GENERATED_DURING_A_COMMAND,
+         str(checkout_parse) if ahead else "not",
+         "parse", "--quiet", "--project-dir", str(DBT_PROJECT.project_dir),
+         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(target)],
+        capture_output=True, text=True, check=True, env=env,
+    ).stdout.split()  # fmt: skip
+    if ahead:
+        assert not {"Manifest", "WritableManifest"} & set(generated), generated
+    else:
+        assert {"Manifest", "WritableManifest"} <= set(generated), generated
 
 
 @pytest.mark.parametrize("ahead", [True, False])
