@@ -174,6 +174,26 @@ def test_the_database_is_closed_when_newsledger_dbt_returns(warm, tmp_path) -> N
         assert conn.execute("select 1").fetchone() == (1,)
 
 
+def test_what_a_command_wrote_is_in_the_database_file_when_newsledger_dbt_returns(
+    warm, tmp_path
+) -> None:
+    env = {**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path}
+    seeded = subprocess.run(
+        [str(WARM_DBT_EXECUTABLE), "seed", "--select", "countries",
+         "--target-path", str(tmp_path / "target")],
+        capture_output=True, text=True, env=env, cwd=DBT_PROJECT.project_dir,
+    )  # fmt: skip
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    assert warm.process.poll() == 0
+    database = tmp_path / "build.duckdb"
+    assert not database.with_name(f"{database.name}.wal").exists(), "checkpointed, as dbt does"
+    with duckdb.connect(str(database), read_only=True) as conn:
+        [(rows,)] = conn.execute(
+            "select estimated_size from duckdb_tables() where table_name = 'countries'"
+        ).fetchall()
+    assert rows > 0
+
+
 def test_without_a_warm_process_newsledger_dbt_is_dbt(tmp_path) -> None:
     by_dbt = run_command(DBT_EXECUTABLE, "--help")
     for socket_path in ("", str(tmp_path / "nobody-listens.sock")):
