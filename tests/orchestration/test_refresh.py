@@ -261,6 +261,11 @@ def test_the_report_materialized_alone_draws_from_the_published_warehouse(
     assert [m.asset_key for m in result.get_asset_materialization_events()] == [REPORT]
     page = (settings.docs_folder / "report" / "index.html").read_text(encoding="utf-8")
     assert page.count("src='data:image/png;base64,") == 3
+    # drawn apart, the slowest first; shown in the page's order, the tables last
+    assert re.findall(r"<figure id='(\w+)'", page) == [
+        "actor_network", "event_timeline", "disagreeing_figures"
+    ]  # fmt: skip
+    assert page.rindex("<figure") < page.index("<section>")
     assert not (settings.docs_folder / "gx").exists()
 
 
@@ -270,7 +275,7 @@ def test_a_report_that_cannot_be_drawn_fails_after_the_data_docs_are_reported(
     from orchestration import docs as docs_assets
     from orchestration.definitions import build_definitions
 
-    def cannot_draw(_published_path: str) -> None:
+    def cannot_draw(_published_path: str, _part: str) -> None:
         raise ValueError("nothing to draw")
 
     monkeypatch.setattr(docs_assets, "draw_report", cannot_draw)  # forked children inherit it
