@@ -15,7 +15,7 @@ import hashlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -90,6 +90,10 @@ class ValidatedRows:
         self.folder = folder
         self.database = database
         self.expectations_version = expectations_version  # of the suites and the code running them
+
+    def validate_each(self, tables: Sequence[str], log: Callable[[str], None]) -> list[Validation]:
+        """`validate` of each table, one after another."""
+        return [self.validate(table, log) for table in tables]
 
     def validate(self, table: str, log: Callable[[str], None]) -> Validation:
         """`table`'s rows validated; waits for a lock are said through `log`."""
