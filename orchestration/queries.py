@@ -68,8 +68,8 @@ def _cell(value: object) -> str:
     import numpy as np
     import pandas as pd
 
-    if isinstance(value, list | tuple | np.ndarray):
-        text = "; ".join(map(_cell, list(value)))  # a list column; DuckDB's are numpy arrays
+    if isinstance(value, list | tuple | np.ndarray):  # a list column; DuckDB's are numpy arrays
+        text = _list_text(value)
     elif value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         text = ""
     elif isinstance(value, float | np.floating) and float(value).is_integer():
@@ -80,6 +80,20 @@ def _cell(value: object) -> str:
         text = str(value)
     text = " ".join(text.split()).replace("|", "\\|")
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def _list_text(values) -> str:
+    """The cells of a list's items joined by "; ", as many as a shortened cell shows: a list of a
+    figure's claims can hold thousands."""
+    parts: list[str] = []
+    length = 0
+    for item in values:
+        if length > MAX_CELL_CHARS:
+            break
+        part = _cell(item)
+        length += len(part) + (len("; ") if parts else 0)
+        parts.append(part)
+    return "; ".join(parts)
 
 
 def queries_markdown(conn: duckdb.DuckDBPyConnection, max_rows: int = 8) -> str:

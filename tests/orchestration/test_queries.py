@@ -54,6 +54,12 @@ def test_markdown_cells_are_readable() -> None:
     assert lines[4] == "|  | 2025-03-02T10:30:00 | C |  |"
 
 
+def test_a_long_list_is_shortened_as_its_whole_text_would_be() -> None:
+    values = [f"value {n}" for n in range(100_000)]
+    [line] = markdown_table(pd.DataFrame({"values": [values]})).splitlines()[2:]
+    assert line == "| " + "; ".join(values)[:79] + "… |"
+
+
 def test_long_answers_say_how_many_rows_are_left_out() -> None:
     table = markdown_table(pd.DataFrame({"n": range(12)}), max_rows=10)
     assert table.endswith("\n\n2 more rows")
