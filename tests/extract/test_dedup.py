@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
+import numpy as np
+
 from extract.dedup import mark_duplicates
 from extract.records import Article
 
@@ -156,3 +158,29 @@ def test_minhashes_computed_are_kept_and_those_given_are_used() -> None:
     # Given c the MinHash of b, the index never offers a as a candidate for c.
     misled = mark_duplicates(items, minhashes={**minhashes, "c": minhashes["b"]})
     assert [a.duplicate_of for a in misled] == [None, None, None, None]
+
+
+def test_the_band_index_gives_the_candidates_datasketch_gives() -> None:
+    import random
+
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from extract.dedup import _SEED, _SEEDED, _BandIndex, _minhash, _shingle_hashes
+
+    words = (WIRE + " " + OTHER).split()
+    rng = random.Random(3)
+    bodies = [WIRE, OTHER] + [
+        " ".join(w if rng.random() > share else rng.choice(words) for w in words)
+        for share in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+        for _ in range(6)
+    ]
+    minhashes = [_minhash(_shingle_hashes(body, 3)) for body in bodies]
+    ours, theirs = _BandIndex(0.6), MinHashLSH(threshold=0.6, num_perm=len(_SEEDED.hashvalues))
+    for key, minhash in enumerate(minhashes):
+        values = np.frombuffer(minhash, dtype=_SEEDED.hashvalues.dtype)
+        lean = LeanMinHash(seed=_SEED, hashvalues=values, scheme=_SEEDED.scheme)
+        assert ours.query(minhash) == set(theirs.query(lean)), key
+        ours.insert(key, minhash)
+        theirs.insert(key, lean)
+    # not only themselves: near copies among them
+    assert sum(len(ours.query(minhash)) > 1 for minhash in minhashes) >= len(bodies) // 3
