@@ -160,13 +160,17 @@ def test_a_command_run_by_the_warm_process_says_and_exits_as_dbt_does(warm) -> N
     assert warm.process.poll() == 2, "it has ended when newsledger-dbt returns"
 
 
-def test_the_database_is_closed_when_newsledger_dbt_returns(warm, tmp_path) -> None:
-    env = {**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path}
-    shown = subprocess.run(
-        [str(WARM_DBT_EXECUTABLE), "show", "--inline", "select 41 + 1 as answer",
-         "--target-path", str(tmp_path / "target")],
-        capture_output=True, text=True, env=env, cwd=DBT_PROJECT.project_dir,
+def run_in_project(warm, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`newsledger-dbt ARGS` in the dbt project, given `warm`, building into tmp_path."""
+    return subprocess.run(
+        [str(WARM_DBT_EXECUTABLE), *args, "--target-path", str(tmp_path / "target")],
+        capture_output=True, text=True, cwd=DBT_PROJECT.project_dir,
+        env={**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path},
     )  # fmt: skip
+
+
+def test_the_database_is_closed_when_newsledger_dbt_returns(warm, tmp_path) -> None:
+    shown = run_in_project(warm, tmp_path, "show", "--inline", "select 41 + 1 as answer")
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "42" in shown.stdout
     assert not Path(warm.socket_path).exists()
@@ -177,12 +181,7 @@ def test_the_database_is_closed_when_newsledger_dbt_returns(warm, tmp_path) -> N
 def test_what_a_command_wrote_is_in_the_database_file_when_newsledger_dbt_returns(
     warm, tmp_path
 ) -> None:
-    env = {**dbt_environment(tmp_path), SOCKET_ENV: warm.socket_path}
-    seeded = subprocess.run(
-        [str(WARM_DBT_EXECUTABLE), "seed", "--select", "countries",
-         "--target-path", str(tmp_path / "target")],
-        capture_output=True, text=True, env=env, cwd=DBT_PROJECT.project_dir,
-    )  # fmt: skip
+    seeded = run_in_project(warm, tmp_path, "seed", "--select", "countries")
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     assert warm.process.poll() == 0
     database = tmp_path / "build.duckdb"
