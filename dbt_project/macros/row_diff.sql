@@ -3,7 +3,9 @@
     returns (as many times) and gains those it newly returns. So the table always equals a full
     rebuild, whatever changed upstream (new articles, actor keys merged across articles, reference
     data), while a refresh that adds a few articles writes a few rows however large the warehouse.
-    A table whose shape differs from the model's (columns, contract) is rebuilt whole. -#}
+    An article-scoped model's query returns the rows of the articles in scope, so only those
+    rows of the table are compared (macros/article_scope.sql). A table whose shape differs from
+    the model's (columns, contract) is rebuilt whole. -#}
 {% macro get_incremental_row_diff_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
@@ -29,6 +31,7 @@
         present as (
             select hash({{ columns }}) as row_hash, count(*) as copies,
             from {{ target }}
+            {{ article_scope_filter() if config.get('article_scoped') }}
             group by row_hash
         )
         select row_hash
@@ -38,7 +41,10 @@
         delete from {{ target }}
         where hash({{ columns }}) in (
             select row_hash from {{ changes.include(database=false, schema=false) }}
-        );
+        )
+        {%- if config.get('article_scoped') %}
+            and article_id in (select article_id from {{ article_scope_relation('scope') }})
+        {%- endif %};
 
         insert into {{ target }} ({{ columns }})
         select {{ columns }}

@@ -1,10 +1,12 @@
 """The intermediate models and the marts are rebuilt by writing only the rows that changed
 (dbt_project/macros/row_diff.sql): after articles come and go, every table equals a fresh build,
-including rows of old articles that a new one changes."""
+including rows of old articles that a new one changes. An article-scoped model
+(dbt_project/macros/article_scope.sql) computes only the articles whose inputs changed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -162,3 +164,32 @@ def test_a_table_of_another_shape_is_rebuilt_and_rows_changed_by_hand_are_put_ri
     path = build(run_dbt, tmp_path, [TORRES, LEE, MIN_LEE])
     assert tables(path) == tables(fresh_build)
     assert column_comment(path) is None
+
+
+def figure_sentences(path: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(path), read_only=True) as conn:
+        rows = conn.execute("select article_id, sentence from intermediate.int_figures_keyed")
+        return set(rows.fetchall())
+
+
+def test_an_article_scoped_model_computes_only_the_articles_whose_inputs_changed(tmp_path, run_dbt):
+    path = build(run_dbt, tmp_path, [TORRES, LEE])
+    edited = "update intermediate.int_figures_keyed set sentence = 'edited' where article_id = ?"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute(edited, ["wire-1"])
+    path = build(run_dbt, tmp_path, [TORRES, LEE, EVACUATION])
+    assert figure_sentences(path) == {("wire-1", "edited"), ("post-4", EVACUATION.sentences[0])}
+
+    with duckdb.connect(str(path)) as conn:
+        conn.execute(edited, ["post-4"])
+    path = build(run_dbt, tmp_path, [replace(TORRES, outlet="Other Wire"), LEE, EVACUATION])
+    assert figure_sentences(path) == {("wire-1", TORRES.sentences[0]), ("post-4", "edited")}
+
+    # without the fingerprints of the last build, every article is in scope
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("drop table intermediate.int_figures_keyed__article_fingerprints")
+    path = build(run_dbt, tmp_path, [TORRES, LEE, EVACUATION])
+    assert figure_sentences(path) == {
+        ("wire-1", TORRES.sentences[0]),
+        ("post-4", EVACUATION.sentences[0]),
+    }

@@ -28,12 +28,12 @@ def test_the_dbt_unit_tests_pass_and_a_refresh_leaves_them_out(tmp_path, run_dbt
     unit_tests = run_dbt(build_database, "test", "--select", "test_type:unit")
 
     assert unit_tests.returncode == 0, unit_tests.stdout[-4000:]
-    assert "PASS=7 " in unit_tests.stdout, unit_tests.stdout[-2000:]
+    assert "PASS=8 " in unit_tests.stdout, unit_tests.stdout[-2000:]
 
     def names(*args: str) -> set[str]:
         listed = run_dbt(build_database, "ls", *args, "--output", "name", "--quiet")
         return set(listed.stdout.split())
 
     unit_test_names = names("--resource-type", "unit_test")
-    assert len(unit_test_names) == 7
+    assert len(unit_test_names) == 8
     assert names() - names(*BUILD_ARGS[1:]) == unit_test_names
