@@ -51,6 +51,11 @@
                 {%- do whole.append(relation) -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- if not per_article -%}
+            {%- do exceptions.raise_compiler_error(
+                model.name ~ ' is article_scoped, but none of its inputs has an article_id column'
+            ) -%}
+        {%- endif %}
         create or replace temporary table {{ article_scope_relation('fingerprints') }} as
         select article_id, sum(row_hash::hugeint) as fingerprint,
         from (
