@@ -6,10 +6,11 @@
     Before the build (`article_scope_start`, a pre-hook) each article gets a fingerprint of its
     rows in the per-article inputs. The scope is the articles whose fingerprint differs from
     the one kept at the last build, new and removed ones included, or every article when the
-    model's compiled code, its inputs' columns or the reference inputs' rows differ; row_diff
-    then compares only the scope's rows. After the build (`article_scope_keep`, a post-hook) the
-    fingerprints are kept beside the table, so a refresh that adds a few articles computes a
-    few articles, and the table still equals a full rebuild. -#}
+    model's compiled code, its inputs' columns or the reference inputs' rows differ, or the table
+    is not as it was built (its row_diff mark); row_diff then compares only the scope's rows.
+    After the build (`article_scope_keep`, a post-hook) the fingerprints are kept beside the
+    table, so a refresh that adds a few articles computes a few articles, and the table still
+    equals a full rebuild. -#}
 
 {#- An input of the model, restricted to the articles in scope when the table is refreshed (a
     unit test renders the model for no table: `this` is none). -#}
@@ -80,6 +81,10 @@
         ;
         {%- if is_incremental() %}
         {%- set kept = article_scope_relation('kept') %}
+        {#- row_diff rebuilds a table that is not as it was built whole: every article in scope -#}
+        {%- set table_changed = (
+            row_diff_mark_of(this) != row_diff_shape(adapter.get_columns_in_relation(this))
+        ) %}
         create or replace temporary table {{ article_scope_relation('scope') }} as
         with
         fingerprints as (
@@ -105,6 +110,7 @@
             and (
                 fingerprints.fingerprint is distinct from kept.fingerprint
                 or not (select unchanged from shared_inputs_unchanged)
+                or {{ table_changed }}
             )
         {%- endif %}
     {%- endif -%}

@@ -76,15 +76,21 @@
 {#- Whether the table differs from what the model builds now in its columns, or was built with
     other constraints (its mark). -#}
 {% macro row_diff_shape_changed(target, source_columns) -%}
+    {%- set shape = row_diff_shape(source_columns) -%}
+    {%- do return(
+        row_diff_mark_of(target) != shape
+        or row_diff_shape(adapter.get_columns_in_relation(target)) != shape
+    ) -%}
+{%- endmacro %}
+
+
+{#- The shape a table was marked with when it was built, if any. -#}
+{% macro row_diff_mark_of(target) -%}
     {%- set marked = run_query(
         "select comment from duckdb_tables() where database_name = '" ~ target.database
         ~ "' and schema_name = '" ~ target.schema ~ "' and table_name = '" ~ target.identifier ~ "'"
     ) -%}
-    {%- set mark = marked.columns[0].values()[0] if marked.rows | length else none -%}
-    {%- set shape = row_diff_shape(source_columns) -%}
-    {%- do return(
-        mark != shape or row_diff_shape(adapter.get_columns_in_relation(target)) != shape
-    ) -%}
+    {%- do return(marked.columns[0].values()[0] if marked.rows | length else none) -%}
 {%- endmacro %}
 
 

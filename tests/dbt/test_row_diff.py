@@ -185,11 +185,16 @@ def test_an_article_scoped_model_computes_only_the_articles_whose_inputs_changed
     path = build(run_dbt, tmp_path, [replace(TORRES, outlet="Other Wire"), LEE, EVACUATION])
     assert figure_sentences(path) == {("wire-1", TORRES.sentences[0]), ("post-4", "edited")}
 
-    # without the fingerprints of the last build, every article is in scope
-    with duckdb.connect(str(path)) as conn:
-        conn.execute("drop table intermediate.int_figures_keyed__article_fingerprints")
-    path = build(run_dbt, tmp_path, [TORRES, LEE, EVACUATION])
-    assert figure_sentences(path) == {
-        ("wire-1", TORRES.sentences[0]),
-        ("post-4", EVACUATION.sentences[0]),
-    }
+    # a table not as it was built (another mark), or no fingerprints kept: every article in scope
+    for change in (
+        "comment on table intermediate.int_figures_keyed is 'built by another project'",
+        "drop table intermediate.int_figures_keyed__article_fingerprints",
+    ):
+        with duckdb.connect(str(path)) as conn:
+            conn.execute(edited, ["post-4"])
+            conn.execute(change)
+        path = build(run_dbt, tmp_path, [TORRES, LEE, EVACUATION])
+        assert figure_sentences(path) == {
+            ("wire-1", TORRES.sentences[0]),
+            ("post-4", EVACUATION.sentences[0]),
+        }, change
