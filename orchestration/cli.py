@@ -16,7 +16,7 @@ import webbrowser
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -107,7 +107,7 @@ def _run_jobs(
     settings: Settings, instance: dg.DagsterInstance, workers: ProcessPoolExecutor | None
 ) -> RunSummary:
     with loaded_objects_frozen():
-        from orchestration.project import prepare_dbt_manifest
+        from orchestration.project import dbt_imported_ahead, prepare_dbt_manifest
         from orchestration.recovery import fail_dead_runs
 
         for run_id in fail_dead_runs(instance):
@@ -117,7 +117,9 @@ def _run_jobs(
 
         definitions = build_definitions(settings)
     unchanged_seed_checks = 0
-    with _shareable(instance) as shared:
+    # Beside tag workers, which take every core until the load run, dbt would only wait in memory.
+    ahead = dbt_imported_ahead() if workers is None else nullcontext()
+    with _shareable(instance) as shared, ahead:
         results = [_execute(definitions, "ingest", shared)]
         tag_errors = tag_in_parallel(settings, shared, workers) if results[0].success else {}
         if results[0].success and not tag_errors:

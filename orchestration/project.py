@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -110,15 +111,16 @@ class QuickDbtCliResource(DbtCliResource):
     to fetch row counts and column metadata (the dbt assets add their own).
 
     With `newsledger-dbt` as its executable, it starts dbt when a run that will build starts,
-    so that dbt's imports overlap the steps before the build (`orchestration.warm_dbt`)."""
+    so that dbt's imports overlap the steps before the build (`orchestration.warm_dbt`), unless
+    one started earlier still waits (`dbt_imported_ahead`)."""
 
     _warm: WarmDbt | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if Path(self.dbt_executable) != WARM_DBT_EXECUTABLE:
+        if Path(self.dbt_executable) != WARM_DBT_EXECUTABLE or _dbt_waiting():
             return
         try:
-            self._warm = WarmDbt.start(_CHECKOUT_TARGET / PARTIAL_PARSE_FILE)
+            self._warm = _start_warm_dbt()
         except OSError as error:  # say, a temporary folder too deep for a socket's path
             dg.get_dagster_logger().warning(f"dbt is not imported ahead of the build: {error}")
             return
@@ -135,6 +137,39 @@ class QuickDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         return None
+
+
+def _start_warm_dbt() -> WarmDbt:
+    return WarmDbt.start(_CHECKOUT_TARGET / PARTIAL_PARSE_FILE)
+
+
+def _dbt_waiting() -> bool:
+    """Whether a process that imported dbt waits for this process's next dbt command (its
+    socket is gone once a command has taken it)."""
+    socket_path = os.environ.get(SOCKET_ENV)
+    return bool(socket_path) and os.path.exists(socket_path)
+
+
+@contextmanager
+def dbt_imported_ahead() -> Iterator[None]:
+    """A process that imports dbt now and waits for the next dbt command this process runs:
+    the build of a run that starts later, whose dbt resource then starts none. What the runs
+    before it do on one core (the inbox scan) leaves the other to dbt's imports."""
+    if _dbt_executable() != str(WARM_DBT_EXECUTABLE):
+        yield
+        return
+    try:
+        warm = _start_warm_dbt()
+    except OSError:  # the run's dbt resource starts one, or says why it cannot
+        yield
+        return
+    os.environ[SOCKET_ENV] = warm.socket_path
+    try:
+        yield
+    finally:
+        if os.environ.get(SOCKET_ENV) == warm.socket_path:
+            del os.environ[SOCKET_ENV]
+        warm.stop()
 
 
 def dbt_profile_targets() -> list[str]:

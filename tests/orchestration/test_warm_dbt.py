@@ -26,6 +26,7 @@ from orchestration.project import (
     MEMORY_LIMIT_ENV,
     PARTIAL_PARSE_FILE,
     WARM_DBT_EXECUTABLE,
+    dbt_imported_ahead,
     dbt_resource,
     kept_dbt_parse,
 )
@@ -285,6 +286,30 @@ def test_a_run_that_builds_starts_a_warm_process_and_ends_it_unused() -> None:
     assert SOCKET_ENV not in os.environ
     assert not Path(socket_path).exists()
     assert waiting.wait(timeout=10) is not None
+
+
+def test_a_run_takes_the_dbt_imported_ahead_and_its_owner_ends_it(tmp_path) -> None:
+    with dbt_imported_ahead():
+        socket_path = os.environ[SOCKET_ENV]
+        with dg.build_resources({"dbt": dbt_resource()}) as resources:
+            assert resources.dbt._warm is None, "the run starts no dbt of its own"
+            assert os.environ[SOCKET_ENV] == socket_path
+            said = run_command(resources.dbt.dbt_executable, "--version", socket_path=socket_path)
+            assert said.returncode == 0 and "dbt" in said.stdout
+        assert not Path(socket_path).exists(), "the command took the process that waited"
+        with dg.build_resources({"dbt": dbt_resource()}) as resources:
+            assert resources.dbt._warm is not None, "the next run starts its own"
+            assert os.environ[SOCKET_ENV] != socket_path
+    assert SOCKET_ENV not in os.environ
+    assert not Path(socket_path).parent.exists()
+
+
+def test_dbt_imported_ahead_and_not_taken_is_ended() -> None:
+    with dbt_imported_ahead():
+        socket_path = os.environ[SOCKET_ENV]
+        assert Path(socket_path).exists()
+    assert SOCKET_ENV not in os.environ
+    assert not Path(socket_path).parent.exists()
 
 
 def test_without_a_socket_the_run_builds_with_dbt_itself(monkeypatch, tmp_path) -> None:
