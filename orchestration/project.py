@@ -151,21 +151,22 @@ def _dbt_waiting() -> bool:
 
 
 @contextmanager
-def dbt_imported_ahead() -> Iterator[None]:
+def dbt_imported_ahead() -> Iterator[WarmDbt | None]:
     """A process that imports dbt now and waits for the next dbt command this process runs:
     the build of a run that starts later, whose dbt resource then starts none. What the runs
-    before it do on one core (the inbox scan) leaves the other to dbt's imports."""
+    before it do on one core (the inbox scan) leaves the other to dbt's imports. Yields that
+    process, or None where none can start (the run's dbt resource then says why)."""
     if _dbt_executable() != str(WARM_DBT_EXECUTABLE):
-        yield
+        yield None
         return
     try:
         warm = _start_warm_dbt()
-    except OSError:  # the run's dbt resource starts one, or says why it cannot
-        yield
+    except OSError:
+        yield None
         return
     os.environ[SOCKET_ENV] = warm.socket_path
     try:
-        yield
+        yield warm
     finally:
         if os.environ.get(SOCKET_ENV) == warm.socket_path:
             del os.environ[SOCKET_ENV]

@@ -288,15 +288,17 @@ def test_a_run_that_builds_starts_a_warm_process_and_ends_it_unused() -> None:
     assert waiting.wait(timeout=10) is not None
 
 
-def test_a_run_takes_the_dbt_imported_ahead_and_its_owner_ends_it(tmp_path) -> None:
-    with dbt_imported_ahead():
+def test_a_run_takes_the_dbt_imported_ahead_and_runs_its_command_there() -> None:
+    with dbt_imported_ahead() as ahead:
         socket_path = os.environ[SOCKET_ENV]
+        assert socket_path == ahead.socket_path
         with dg.build_resources({"dbt": dbt_resource()}) as resources:
             assert resources.dbt._warm is None, "the run starts no dbt of its own"
             assert os.environ[SOCKET_ENV] == socket_path
             said = run_command(resources.dbt.dbt_executable, "--version", socket_path=socket_path)
             assert said.returncode == 0 and "dbt" in said.stdout
         assert not Path(socket_path).exists(), "the command took the process that waited"
+        assert ahead.process.wait(timeout=10) == 0, "which ended with the command"
         with dg.build_resources({"dbt": dbt_resource()}) as resources:
             assert resources.dbt._warm is not None, "the next run starts its own"
             assert os.environ[SOCKET_ENV] != socket_path
@@ -305,11 +307,12 @@ def test_a_run_takes_the_dbt_imported_ahead_and_its_owner_ends_it(tmp_path) -> N
 
 
 def test_dbt_imported_ahead_and_not_taken_is_ended() -> None:
-    with dbt_imported_ahead():
-        socket_path = os.environ[SOCKET_ENV]
-        assert Path(socket_path).exists()
+    with dbt_imported_ahead() as ahead:
+        assert Path(os.environ[SOCKET_ENV]).exists()
+        assert ahead.process.poll() is None
     assert SOCKET_ENV not in os.environ
-    assert not Path(socket_path).parent.exists()
+    assert ahead.process.wait(timeout=10) is not None
+    assert not ahead.folder.exists()
 
 
 def test_without_a_socket_the_run_builds_with_dbt_itself(monkeypatch, tmp_path) -> None:
