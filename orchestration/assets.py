@@ -21,7 +21,8 @@ RAW_ARTICLES = dg.AssetKey(["raw", "articles"])
 TAG_BATCHES = dg.AssetKey(["nlp", "tag_batches"])
 NLP_KEYS = {table: dg.AssetKey(table.split(".")) for table in NLP_TABLES}
 MART_NAMES = (
-    "articles", "sources", "actors", "claims", "events", "quantities", "figures", "actor_links",
+    "articles", "sources", "actors", "claims", "events", "quantities", "figures",
+    "figure_claims", "actor_links",
 )  # fmt: skip
 PUBLISHED = dg.AssetKey(["warehouse", "published"])
 # One partition per batch of articles to tag, added by the inbox scan, removed once loaded.

@@ -34,6 +34,7 @@ CHECKED_TABLES_BY_STEP = {
         "marts.events",
         "marts.quantities",
         "marts.figures",
+        "marts.figure_claims",
         "marts.actor_links",
     ),
 }

@@ -54,7 +54,8 @@ class RunSummary:
             lines[0] += " (not replaced by this refresh: the rows are the last published ones)"
         if self.docs:
             lines.append(f"docs: {self.docs}")
-        lines += [f"  marts.{name:<11} {n:>7} rows" for name, n in self.mart_rows.items()]
+        width = max(map(len, MART_NAMES))
+        lines += [f"  marts.{name:<{width}} {n:>7} rows" for name, n in self.mart_rows.items()]
         lines.append(
             f"checks: {self.checks['passed']} passed, {self.checks['failed']} failed, "
             f"{self.checks['warned']} warned"

@@ -215,7 +215,8 @@ def draw_report(published_path: str, part: str) -> ReportPage:
             return ReportPage([pictures.event_timeline(events)], [])
         if part == "disagreeing_figures":
             figures = conn.table("marts.figures").df()
-            return ReportPage([pictures.disagreeing_figures(figures)], [])
+            claims = conn.table("marts.figure_claims").df()
+            return ReportPage([pictures.disagreeing_figures(figures, claims)], [])
     raise ValueError(f"no report part {part!r}: the parts are {', '.join(REPORT_PARTS)}")
 
 

@@ -153,11 +153,15 @@ def event_timeline(events_by_day: pd.DataFrame) -> Picture:
     )
 
 
-def disagreeing_figures(figures: pd.DataFrame) -> Picture:
-    """For each figure sources disagree on: every claimed value (a bar for a range) by source,
-    the low-high span in grey and the reconciled best value as a line."""
+def disagreeing_figures(figures: pd.DataFrame, claims: pd.DataFrame) -> Picture:
+    """For each figure sources disagree on (`figures`, rows of marts.figures): every value
+    claimed for it (`claims`, rows of marts.figure_claims; a bar for a range) by source, the
+    low-high span in grey and the reconciled best value as a line."""
     disputed = figures[figures["disagreement"]].head(MAX_FIGURES)
-    panels = [distinct_claims(claims) for claims in disputed["claims"]]
+    by_figure = {
+        figure_id: rows.to_dict("records") for figure_id, rows in claims.groupby("figure_id")
+    }
+    panels = [distinct_claims(by_figure.get(figure_id, [])) for figure_id in disputed["figure_id"]]
     heights = [1.0 + 0.35 * len(shown) for shown, _ in panels]
     figure = _figure(11, max(sum(heights), 2.5))
     if disputed.empty:
@@ -220,7 +224,9 @@ def distinct_claims(claims) -> tuple[list[ClaimedValue], int]:
     for claim in claims:
         high = claim["high"]
         high = None if high is None or _is_nan(high) or high <= claim["value"] else high
-        key = (claim["source_name"] or "unattributed", claim["value"], high)
+        source = claim["source_name"]  # None, or NaN in a frame's column of strings
+        source = source if isinstance(source, str) and source else "unattributed"
+        key = (source, claim["value"], high)
         grouped.setdefault(key, []).append(claim["claimed_on"])
     values = [
         ClaimedValue(

@@ -7,6 +7,7 @@ the number at 3,000, over 10,000, 11,000 and 10,000 to 12,000.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -104,7 +105,9 @@ def warehouse_file(tmp_path_factory, run_dbt) -> Path:
     root = tmp_path_factory.mktemp("figures")
     path = load_stories(root, STORIES)
     # cautious: leave out tests that also need marts outside the selection (actors, ...)
-    result = run_dbt(path, "build", "--select", "+figures", "--indirect-selection", "cautious")
+    result = run_dbt(
+        path, "build", "--select", "+figures", "+figure_claims", "--indirect-selection", "cautious"
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return path
 
@@ -128,8 +131,22 @@ def test_the_north_korean_troop_figures_are_reconciled(warehouse_file) -> None:
     )
 
 
-def test_every_claim_keeps_its_value_source_and_date_in_date_order(warehouse_file) -> None:
-    claims = figures(warehouse_file)[("North Korea", "troops")]["claims"]
+def figure_claims(path: Path, figure_id: str) -> list[dict]:
+    """The figure's rows in marts.figure_claims, earliest first."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        cursor = conn.execute(
+            "select * from marts.figure_claims where figure_id = ? "
+            "order by claimed_on nulls last, article_id, start_char, source_name",
+            [figure_id],
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_every_claim_keeps_its_value_source_and_date(warehouse_file) -> None:
+    figure = figures(warehouse_file)[("North Korea", "troops")]
+    claims = figure_claims(warehouse_file, figure["figure_id"])
+    assert len(claims) == figure["n_claims"]
     assert [
         (c["value"], c["high"], c["qualifier"], c["source_name"], c["claimed_on"]) for c in claims
     ] == [
@@ -147,3 +164,33 @@ def test_a_figure_without_a_subject_stays_out(warehouse_file) -> None:
     # "Ukrainian troops were facing 50,000 troops": whose troops the text does not say here
     rows = figures(warehouse_file)
     assert set(rows) == {("North Korea", "troops")}
+
+
+def test_a_claims_offsets_point_at_its_figure_in_the_article(warehouse_file) -> None:
+    with duckdb.connect(str(warehouse_file), read_only=True) as conn:
+        spans = conn.execute(
+            "select claims.text, substring(articles.body, claims.start_char + 1, "
+            "claims.end_char - claims.start_char) "
+            "from marts.figure_claims as claims join raw.articles using (article_id)"
+        ).fetchall()
+    assert len(spans) == 5
+    assert all(text == span for text, span in spans), spans
+
+
+def test_a_claim_without_a_subject_is_not_a_figures_claim(warehouse_file) -> None:
+    with duckdb.connect(str(warehouse_file), read_only=True) as conn:
+        rows = conn.execute("select value from marts.figure_claims").fetchall()
+    values = {value for (value,) in rows}
+    assert values == {3000, 10000, 11000}  # not the 50,000 troops of no one's
+
+
+def test_a_figure_whose_count_differs_from_its_claims_fails_the_build(
+    warehouse_file, run_dbt, tmp_path
+) -> None:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_file, copy)
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute("update marts.figures set n_claims = n_claims + 1")
+    result = run_dbt(copy, "test", "--select", "assert_every_figure_counts_its_claims")
+    assert result.returncode == 1
+    assert "Got 1 result" in result.stdout, result.stdout[-2000:]

@@ -339,10 +339,6 @@ def marts_quantities() -> pd.DataFrame:
 
 
 def marts_figures() -> pd.DataFrame:
-    claim = {"value": 3000.0, "high": None, "qualifier": None, "source_id": "s4",
-             "source_name": "officials", "article_id": "a0", "claimed_on": None,
-             "incident": None, "sentence": "Officials said 3,000 troops had crossed."}
-    ranged = {**claim, "value": 5000.0, "high": 7000.0, "source_id": "s3", "source_name": "Ana"}
     return pd.DataFrame(
         {
             "figure_id": ["f0", "f1"],
@@ -357,7 +353,32 @@ def marts_figures() -> pd.DataFrame:
             "disagreement": [True, False],
             "first_claimed_on": dates("2025-03-01", None),
             "last_claimed_on": dates("2025-03-04", None),
-            "claims": [[claim, ranged], [{**claim, "value": 12.0}]],
+        }
+    )
+
+
+def marts_figure_claims() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "figure_claim_id": ["g0", "g1", "g2"],
+            "figure_id": ["f0", "f0", "f1"],
+            "article_id": ["a0", "a1", "a0"],
+            "claim_id": ["k0", None, None],
+            "source_id": ["s4", "s3", "s4"],
+            "source_name": ["officials", "Ana", "officials"],
+            "value": [3000.0, 5000.0, 12.0],
+            "high": [None, 7000.0, None],
+            "qualifier": [None, "about", None],
+            "text": ["3,000", "5,000 to 7,000", "12"],
+            "claimed_on": dates("2025-03-01", "2025-03-04", None),
+            "incident": [None, None, "2025-03-02 Harbour"],
+            "sentence": [
+                "Officials said 3,000 troops had crossed.",
+                "Ana said about 5,000 to 7,000 troops.",
+                "Officials said 12 drones were downed.",
+            ],
+            "start_char": ints(15, 14, 15),
+            "end_char": ints(20, 28, 17),
         }
     )
 
@@ -394,6 +415,7 @@ GOOD_FRAMES = {
     "marts.events": marts_events,
     "marts.quantities": marts_quantities,
     "marts.figures": marts_figures,
+    "marts.figure_claims": marts_figure_claims,
     "marts.actor_links": marts_actor_links,
 }
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 from dagster._utils.error import SerializableErrorInfo
 
 from orchestration.cli import (
+    RunSummary,
     _error_line,
     loaded_objects_frozen,
     many_new_files,
@@ -136,3 +138,17 @@ def test_another_error_is_told_by_its_first_line() -> None:
     error = _step_error("Catalog Error: Table with name claims does not exist!\nDid you mean", "X")
     assert _error_line(error) == "X: Table with name claims does not exist!"
     assert _error_line(None) == ""
+
+
+def test_the_summary_lines_up_the_row_counts_of_the_marts() -> None:
+    summary = RunSummary(
+        success=True,
+        mart_rows={"articles": 7, "figure_claims": 15, "actor_links": 170},
+        checks=Counter(passed=3),
+        failed_checks=[],
+        failed_steps=[],
+        warehouse="warehouse.duckdb",
+    )
+    counts = [line for line in summary.render().splitlines() if line.endswith(" rows")]
+    assert len(counts) == 3
+    assert len({line.index(" rows") for line in counts}) == 1, counts

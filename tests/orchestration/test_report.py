@@ -81,26 +81,47 @@ def test_the_timeline_of_nothing_is_still_a_picture() -> None:
 def test_disagreeing_figures_draw_points_ranges_and_missing_dates() -> None:
     figures = pd.DataFrame(
         {
+            "figure_id": ["f1", "f2"],
             "subject": ["Northland", "Southland"],
             "measure": ["troops", "drones"],
             "low": [2_000.0, 5.0],
             "best": [4_000.0, 5.0],
             "high": [6_000.0, 5.0],
             "disagreement": [True, False],
-            "claims": [
-                [
-                    {"value": 2_000.0, "high": None, "source_name": "Ana Ortiz",
-                     "claimed_on": dt.date(2025, 3, 1)},
-                    {"value": 4_000.0, "high": 6_000.0, "source_name": None,
-                     "claimed_on": None},
-                ],
-                [{"value": 5.0, "high": None, "source_name": "x", "claimed_on": None}],
-            ],
         }
     )
-    picture = report.disagreeing_figures(figures)
+    claims = pd.DataFrame(
+        {
+            "figure_id": ["f1", "f1", "f2"],
+            "value": [2_000.0, 4_000.0, 5.0],
+            "high": [None, 6_000.0, None],
+            "source_name": ["Ana Ortiz", None, "x"],
+            "claimed_on": pd.to_datetime([dt.date(2025, 3, 1), None, None]),
+        }
+    )
+    picture = report.disagreeing_figures(figures, claims)
     assert picture.png.startswith(PNG)
-    assert report.disagreeing_figures(figures.iloc[1:]).png.startswith(PNG)
+    assert report.disagreeing_figures(figures.iloc[1:], claims).png.startswith(PNG)
+
+
+def test_a_disagreeing_figure_is_drawn_with_its_own_claims(monkeypatch) -> None:
+    figures = pd.DataFrame(
+        {"figure_id": ["f1", "f2"], "subject": ["Northland", "Southland"],
+         "measure": ["troops", "troops"], "low": [1.0, 10.0], "best": [2.0, 20.0],
+         "high": [3.0, 30.0], "disagreement": [True, True]}
+    )
+    claims = pd.DataFrame(
+        {"figure_id": ["f2", "f1", "f2"], "value": [10.0, 1.0, 30.0], "high": [None] * 3,
+         "source_name": ["b", "a", "c"], "claimed_on": pd.to_datetime([None] * 3)}
+    )
+    drawn = []
+    monkeypatch.setattr(
+        report, "_figure_panel", lambda axes, row, shown, hidden: drawn.append(
+            (row.subject, [(c.source, c.value) for c in shown])
+        )
+    )
+    report.disagreeing_figures(figures, claims)
+    assert drawn == [("Northland", [("a", 1.0)]), ("Southland", [("b", 10.0), ("c", 30.0)])]
 
 
 def test_the_page_inlines_its_pictures_and_escapes_text() -> None:
@@ -125,10 +146,10 @@ def test_a_figure_claimed_thousands_of_times_shows_its_distinct_values() -> None
     assert all(claimed.times == 200 for claimed in shown)
     assert [c.value for c in shown] == sorted(c.value for c in shown)
     figures = pd.DataFrame(
-        {"subject": ["Northland"], "measure": ["troops"], "low": [1000.0], "best": [8000.0],
-         "high": [15000.0], "disagreement": [True], "claims": [claims]}
+        {"figure_id": ["f1"], "subject": ["Northland"], "measure": ["troops"], "low": [1000.0],
+         "best": [8000.0], "high": [15000.0], "disagreement": [True]}
     )
-    picture = report.disagreeing_figures(figures)
+    picture = report.disagreeing_figures(figures, pd.DataFrame(claims).assign(figure_id="f1"))
     assert picture.png.startswith(PNG) and len(picture.png) < 200_000
 
 

@@ -66,20 +66,6 @@ aggregated as (
         max(coalesce(high, value)) as high,
         min(claimed_on) as first_claimed_on,
         max(claimed_on) as last_claimed_on,
-        list(
-            {
-                'value': value,
-                'high': high,
-                'qualifier': qualifier,
-                'source_id': source_id,
-                'source_name': source_name,
-                'article_id': article_id,
-                'claimed_on': claimed_on,
-                'incident': incident,
-                'sentence': sentence,
-            }
-            order by claimed_on nulls last, article_id, start_char, source_name, value, high
-        ) as claims,
     from bounded
     group by subject_key, measure
 ),
@@ -98,7 +84,6 @@ final as (
         disagreements.disagreement,
         aggregated.first_claimed_on,
         aggregated.last_claimed_on,
-        aggregated.claims,
     from aggregated
     inner join disagreements
         on aggregated.subject_key = disagreements.subject_key
