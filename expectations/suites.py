@@ -1017,7 +1017,7 @@ def marts_figures() -> Suite:
 
 def marts_figure_claims() -> Suite:
     """marts.figure_claims: one row per claim of a figure (dbt constrains the key, the figure,
-    the article, the source and the value, and relates them to their marts)."""
+    the article and the value, and relates the ids to their marts)."""
     gxe = _gxe()
     return Suite(
         "marts.figure_claims",

@@ -1,4 +1,5 @@
-"""marts.figures built by dbt from a few hand-made tagged articles in a temporary warehouse.
+"""marts.figures and marts.figure_claims built by dbt from a few hand-made tagged articles in
+a temporary warehouse.
 
 The records mirror the sample articles about North Korean troops in Russia: four sources put
 the number at 3,000, over 10,000, 11,000 and 10,000 to 12,000.
@@ -184,7 +185,7 @@ def test_a_claim_without_a_subject_is_not_a_figures_claim(warehouse_file) -> Non
     assert values == {3000, 10000, 11000}  # not the 50,000 troops of no one's
 
 
-def test_a_figure_whose_count_differs_from_its_claims_fails_the_build(
+def test_a_figure_whose_count_differs_from_its_claims_fails_its_dbt_test(
     warehouse_file, run_dbt, tmp_path
 ) -> None:
     copy = tmp_path / "warehouse.duckdb"
