@@ -474,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.validating import start_validating_server
 
     start_validating_server()
+    leave_dbt_core_out_of_this_process()
     from extract.nlp import ModelNotInstalledError
 
     try:
@@ -494,6 +495,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(summary.render())
     return 0 if summary.success else 1
+
+
+def leave_dbt_core_out_of_this_process() -> None:
+    """Has dagster-dbt, imported after this, run without dbt-core, as it does beside dbt Fusion
+    (its own stand-ins for dbt's few types, the manifest read as JSON). A refresh runs dbt in
+    other processes (`newsledger-dbt`), and importing dbt-core here took about 1 s of the
+    start-up, while the validating server's import of Great Expectations holds the other core."""
+    if "dagster_dbt" not in sys.modules:
+        sys.modules.setdefault("dbt", None)  # `import dbt...` raises ImportError
 
 
 def exit_now(code: int) -> NoReturn:

@@ -4,6 +4,8 @@ garbage collector's walks, and says why a step failed in one line."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 import weakref
 from collections import Counter
@@ -19,7 +21,7 @@ from orchestration.cli import (
     many_new_files,
     one_refresh_at_a_time,
 )
-from orchestration.settings import Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 
 
 def test_a_second_refresh_of_a_warehouse_waits_for_the_first_to_end(
@@ -152,3 +154,28 @@ def test_the_summary_lines_up_the_row_counts_of_the_marts() -> None:
     counts = [line for line in summary.render().splitlines() if line.endswith(" rows")]
     assert len(counts) == 3
     assert len({line.index(" rows") for line in counts}) == 1, counts
+
+
+def test_a_refresh_builds_its_definitions_without_dbt_core(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from orchestration.cli import leave_dbt_core_out_of_this_process\n"
+        "leave_dbt_core_out_of_this_process()\n"
+        "from orchestration.definitions import build_definitions\n"
+        "from orchestration.settings import Settings\n"
+        "from dagster_dbt.compat import DBT_PYTHON_VERSION\n"
+        f"settings = Settings(warehouse=Path({str(tmp_path / 'w.duckdb')!r}), "
+        f"inbox=Path({str(tmp_path)!r}))\n"
+        "graph = build_definitions(settings).resolve_asset_graph()\n"
+        "print(DBT_PYTHON_VERSION, any(m == 'dbt' or m.startswith('dbt.') for m in sys.modules "
+        "if sys.modules[m] is not None), len(graph.get_all_asset_keys()) > 30)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "from pathlib import Path\n" + script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["None", "False", "True"]
