@@ -215,7 +215,9 @@ def draw_report(published_path: str, part: str) -> ReportPage:
             return ReportPage([pictures.event_timeline(events)], [])
         if part == "disagreeing_figures":
             figures = conn.table("marts.figures").df()
-            claims = conn.table("marts.figure_claims").df()
+            claims = conn.table("marts.figure_claims").select(
+                "figure_id, value, high, source_name, claimed_on"
+            ).df()  # what the picture draws: not the claims' sentences
             return ReportPage([pictures.disagreeing_figures(figures, claims)], [])
     raise ValueError(f"no report part {part!r}: the parts are {', '.join(REPORT_PARTS)}")
 
